@@ -1,0 +1,97 @@
+# sepkernel - build, run and test partitioned systems.
+#
+#   make run  [CONFIG=configs/x.toml]   build the system and boot it on QEMU
+#   make test                           build everything, run the scenario suite
+#   make check CONFIG=...               validate a configuration only
+#   make image CONFIG=...               build build/<system>/image.elf
+#   make deps                           install missing Debian packages
+
+CONFIG	?= configs/demo.toml
+SYS	:= $(basename $(notdir $(CONFIG)))
+B	:= build
+OUT	:= $(B)/$(SYS)
+PY	:= /usr/bin/python3
+CROSS	:= riscv64-unknown-elf-
+CC	:= $(CROSS)gcc
+FW	:= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+QEMU	:= qemu-system-riscv64
+JOBS	?= 2
+
+# ---- the kernel -----------------------------------------------------------
+KCFLAGS	:= -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
+	   -ffreestanding -nostdlib -fno-builtin -fno-tree-loop-distribute-patterns \
+	   -fno-stack-protector -fno-pic -O2 -g -Wall -Wextra -Werror \
+	   -Isepkernel/include -Isbi
+KSRC	:= $(wildcard sepkernel/arch/riscv/*.S sepkernel/arch/riscv/*.c \
+	   sepkernel/core/*.c sepkernel/drivers/*.c sepkernel/crypto/*.c) \
+	   sbi/vsbi.c sbi/sbi_call.c
+KOBJ	:= $(patsubst %,$(B)/kernel/%.o,$(KSRC))
+KHDR	:= $(wildcard sepkernel/include/*/*.h sbi/*.h)
+
+$(B)/kernel/%.c.o: %.c $(KHDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/kernel/%.S.o: %.S $(KHDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+# ---- partition programs (one folder each under partitions/) ---------------
+PCFLAGS	:= --specs=picolibc.specs -misa-spec=2.2 -march=rv64imac -mabi=lp64 \
+	   -mcmodel=medany -O2 -g -Wall -Wextra -Werror \
+	   -Ipartitions/sdk/include -Isbi -nostartfiles \
+	   -Tpartitions/sdk/partition.ld -Wl,--no-warn-rwx-segments
+SDK	:= $(wildcard partitions/sdk/*.c partitions/sdk/*.S)
+SDKHDR	:= $(wildcard partitions/sdk/include/*.h) sbi/sk_abi.h partitions/sdk/partition.ld
+PROGS	:= $(filter-out sdk,$(notdir $(patsubst %/,%,$(dir $(wildcard partitions/*/*.c)))))
+PELF	:= $(patsubst %,$(B)/partitions/%.elf,$(PROGS))
+
+$(B)/partitions/%.elf: partitions/%/*.c $(SDK) $(SDKHDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(PCFLAGS) $(SDK) $(wildcard partitions/$*/*.c partitions/$*/*.S) -o $@
+
+partitions: $(PELF)
+
+# ---- a system: config -> tables + packages -> image.elf -------------------
+SKC	:= $(PY) tools/skc.py
+SKC_SRC	:= $(wildcard tools/skc.py tools/skc/*.py dts/*.in)
+
+$(OUT)/system.c: $(CONFIG) $(PELF) $(SKC_SRC)
+	$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions
+
+$(OUT)/image.elf: $(OUT)/system.c $(KOBJ) sepkernel/arch/riscv/kernel.ld
+	$(CC) $(KCFLAGS) -c $(OUT)/system.c -o $(OUT)/system.o
+	$(CC) $(KCFLAGS) -c $(OUT)/blobs.S -o $(OUT)/blobs.o
+	$(CC) $(KCFLAGS) -Wl,--no-warn-rwx-segments -Tsepkernel/arch/riscv/kernel.ld $(KOBJ) \
+		$(OUT)/system.o $(OUT)/blobs.o -o $@
+	@$(CROSS)size -A $@ | awk '/^\.text/ {print "kernel text: " $$2 " bytes"}'
+
+image: $(OUT)/image.elf
+
+check: $(PELF)
+	$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions --check
+
+run: deps $(OUT)/image.elf
+	@echo "booting $(OUT)/image.elf (Ctrl-A X quits QEMU)"
+	$(QEMU) -M virt $$(cat $(OUT)/qemu.args) -nographic -bios $(FW) \
+		-kernel $(OUT)/image.elf
+
+# Every shipped system, built (the suite boots them).
+SYSTEMS	:= $(wildcard configs/*.toml harness/systems/*.toml)
+images: $(PELF) $(KOBJ)
+	@for c in $(SYSTEMS); do $(MAKE) --no-print-directory image CONFIG=$$c || exit 1; done
+
+test: deps images
+	$(PY) -m pytest -n $(JOBS) harness
+
+bench: deps images
+	$(PY) bench/run.py
+
+deps:
+	@tools/install-deps.sh
+
+clean:
+	rm -rf $(B)
+
+.PHONY: partitions image check run images test bench deps clean
+.SECONDARY:

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sk.h - the partition SDK: everything a partition program needs to
+ * talk to sepkernel.  A program defines main(); printf() and friends
+ * come from picolibc and print through the console hypercall.
+ */
+#ifndef SK_H
+#define SK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sk_abi.h"
+
+struct sk_ret {
+	long error;
+	long value;
+};
+
+struct sk_ret sk_ecall(unsigned long ext, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2, unsigned long a3);
+
+/* Console: whole lines appear as "[name] text" on the system console. */
+void sk_putc(char c);
+void sk_puts(const char *s);
+
+/* Kernel services. */
+void sk_yield(void);				/* give away the rest of the slot */
+long sk_info(unsigned key);			/* SK_INFO_* of the caller */
+void sk_kick(void);				/* health-monitor watchdog */
+void sk_set_timer(uint64_t when);		/* SBI TIME: VS timer interrupt */
+void sk_exit(int status) __attribute__((noreturn));	/* stop this partition */
+void sk_reboot(void) __attribute__((noreturn));	/* restart this partition */
+
+static inline uint64_t sk_time(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+#define SK_TICKS_PER_US	10	/* the timebase is 10 MHz */
+
+/* The partition's own device tree (read-only, given by the kernel). */
+const void *sk_dt(void);
+const void *sk_dt_prop(const char *node, const char *prop, int *len);
+uint64_t sk_dt_u64(const char *node, const char *prop, uint64_t dflt);
+const char *sk_dt_str(const char *node, const char *prop);
+const char *sk_name(void);			/* this partition's name */
+uint64_t sk_ram_size(void);			/* bytes of RAM at 0x80000000 */
+
+int main(void);
+
+#endif /* SK_H */

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hart.c - make this hart a hypervisor: which guest traps the guest
+ * handles itself, which come to us, and what guests may read.
+ */
+#include "arch/csr.h"
+#include "arch/hart.h"
+#include "sk/sched.h"
+
+extern void sk_trap_entry(void);
+
+/*
+ * Exceptions a guest handles itself (hedeleg): its own breakpoints,
+ * misaligned fetches, ecalls from its user mode and its own page faults.
+ * Everything else - ecalls to us, guest-page faults, illegal and virtual
+ * instructions, access faults - comes to the kernel.
+ */
+#define HEDELEG_GUEST	((1UL << EXC_INST_MISALIGNED) | \
+			 (1UL << EXC_BREAKPOINT) | \
+			 (1UL << EXC_ECALL_U) | \
+			 (1UL << EXC_INST_PAGE) | \
+			 (1UL << EXC_LOAD_PAGE) | \
+			 (1UL << EXC_STORE_PAGE))
+
+/* The guest's own interrupts go straight to it (hideleg). */
+#define HIDELEG_GUEST	((1UL << IRQ_VS_SOFT) | (1UL << IRQ_VS_TIMER) | \
+			 (1UL << IRQ_VS_EXT))
+
+void hart_init(void)
+{
+	csr_write(stvec, (uint64_t)sk_trap_entry);
+	csr_write(hedeleg, HEDELEG_GUEST);
+	csr_write(hideleg, HIDELEG_GUEST);
+	csr_write(hcounteren, HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
+	csr_write(hvip, 0);
+	csr_write(hie, 0);
+	/* FP stays off: a partition's FP instruction is a contained fault. */
+	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_FS);
+	csr_write(htimedelta, 0);	/* a partition's view of time is real */
+	if (sched_has_sstc())
+		csr_write(henvcfg, HENVCFG_STCE);
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trap.S - the only way into the kernel once partitions run.
+ *
+ * While a guest runs, sscratch holds its struct vcpu.  A trap from the
+ * guest swaps a0 with sscratch, saves the caller-saved registers (the
+ * ones C may clobber) and calls sk_trap(vcpu) on the hart's kernel
+ * stack.  Because C preserves s0-s11, gp and tp, they still hold the
+ * guest's values when sk_trap returns, so a hypercall that resumes the
+ * same vcpu never touches them: that is the fast path.  Only a world
+ * switch stores them into the old vcpu and loads the new one's.
+ */
+#include "arch/vcpu.h"
+
+	.section .text
+	.globl	sk_trap_entry
+	.balign	4
+sk_trap_entry:
+	csrrw	a0, sscratch, a0
+	sd	ra, VCPU_X(1)(a0)
+	sd	sp, VCPU_X(2)(a0)
+	sd	t0, VCPU_X(5)(a0)
+	sd	t1, VCPU_X(6)(a0)
+	sd	t2, VCPU_X(7)(a0)
+	sd	a1, VCPU_X(11)(a0)
+	sd	a2, VCPU_X(12)(a0)
+	sd	a3, VCPU_X(13)(a0)
+	sd	a4, VCPU_X(14)(a0)
+	sd	a5, VCPU_X(15)(a0)
+	sd	a6, VCPU_X(16)(a0)
+	sd	a7, VCPU_X(17)(a0)
+	sd	t3, VCPU_X(28)(a0)
+	sd	t4, VCPU_X(29)(a0)
+	sd	t5, VCPU_X(30)(a0)
+	sd	t6, VCPU_X(31)(a0)
+	csrrw	t0, sscratch, a0	/* guest a0 out, vcpu back in */
+	sd	t0, VCPU_X(10)(a0)
+	csrr	t0, sepc
+	sd	t0, VCPU_SEPC(a0)
+	ld	sp, VCPU_KSTACK(a0)
+	call	sk_trap			/* a0 = vcpu to run next */
+	csrr	t1, sscratch		/* the vcpu that trapped */
+	bne	a0, t1, .Lswitch
+
+.Lresume:
+	ld	t0, VCPU_SEPC(a0)
+	csrw	sepc, t0
+	ld	ra, VCPU_X(1)(a0)
+	ld	sp, VCPU_X(2)(a0)
+	ld	t0, VCPU_X(5)(a0)
+	ld	t1, VCPU_X(6)(a0)
+	ld	t2, VCPU_X(7)(a0)
+	ld	a1, VCPU_X(11)(a0)
+	ld	a2, VCPU_X(12)(a0)
+	ld	a3, VCPU_X(13)(a0)
+	ld	a4, VCPU_X(14)(a0)
+	ld	a5, VCPU_X(15)(a0)
+	ld	a6, VCPU_X(16)(a0)
+	ld	a7, VCPU_X(17)(a0)
+	ld	t3, VCPU_X(28)(a0)
+	ld	t4, VCPU_X(29)(a0)
+	ld	t5, VCPU_X(30)(a0)
+	ld	t6, VCPU_X(31)(a0)
+	ld	a0, VCPU_X(10)(a0)
+	sret
+
+.Lswitch:
+	andi	t2, a0, VCPU_DISCARD
+	bnez	t2, .Lload
+	sd	gp, VCPU_X(3)(t1)
+	sd	tp, VCPU_X(4)(t1)
+	sd	s0, VCPU_X(8)(t1)
+	sd	s1, VCPU_X(9)(t1)
+	sd	s2, VCPU_X(18)(t1)
+	sd	s3, VCPU_X(19)(t1)
+	sd	s4, VCPU_X(20)(t1)
+	sd	s5, VCPU_X(21)(t1)
+	sd	s6, VCPU_X(22)(t1)
+	sd	s7, VCPU_X(23)(t1)
+	sd	s8, VCPU_X(24)(t1)
+	sd	s9, VCPU_X(25)(t1)
+	sd	s10, VCPU_X(26)(t1)
+	sd	s11, VCPU_X(27)(t1)
+.Lload:
+	andi	a0, a0, ~VCPU_DISCARD
+	csrw	sscratch, a0
+	ld	gp, VCPU_X(3)(a0)
+	ld	tp, VCPU_X(4)(a0)
+	ld	s0, VCPU_X(8)(a0)
+	ld	s1, VCPU_X(9)(a0)
+	ld	s2, VCPU_X(18)(a0)
+	ld	s3, VCPU_X(19)(a0)
+	ld	s4, VCPU_X(20)(a0)
+	ld	s5, VCPU_X(21)(a0)
+	ld	s6, VCPU_X(22)(a0)
+	ld	s7, VCPU_X(23)(a0)
+	ld	s8, VCPU_X(24)(a0)
+	ld	s9, VCPU_X(25)(a0)
+	ld	s10, VCPU_X(26)(a0)
+	ld	s11, VCPU_X(27)(a0)
+	j	.Lresume
+
+/* vcpu_enter(vcpu): first entry into a guest; its CSRs are loaded. */
+	.globl	vcpu_enter
+vcpu_enter:
+	ori	a0, a0, VCPU_DISCARD
+	j	.Lload
+
+/*
+ * sk_probe_trap: a trap vector used only while probing for an optional
+ * CSR at boot.  It skips the 4-byte instruction that trapped and clears
+ * t6 to say "not there".
+ */
+	.balign	4
+	.globl	sk_probe_trap
+sk_probe_trap:
+	csrr	t6, sepc
+	addi	t6, t6, 4
+	csrw	sepc, t6
+	li	t6, 0
+	sret

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcpu.c - a partition's virtual hart: reset, and the CSR half of a
+ * world switch (trap.S does the general registers).
+ *
+ * The vs* CSRs are the guest's own supervisor registers; while the hart
+ * runs in V=1 the guest's sstatus, stvec, satp... are really these.
+ * hvip injects virtual interrupts, vstimecmp (Sstc) is the guest's
+ * timer, hgatp selects its G-stage table.  One hart has one copy of
+ * each, so they are swapped whenever another partition takes the hart.
+ */
+#include "arch/csr.h"
+#include "arch/gstage.h"
+#include "arch/vcpu.h"
+#include "sk/board.h"
+#include "sk/lib.h"
+#include "sk/sched.h"
+
+extern char sk_stacks[];
+
+void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
+{
+	memset(v, 0, sizeof(*v));
+	v->kstack = (uint64_t)sk_stacks + (d->hart + 1UL) * SK_STACK_SIZE;
+	/* The standard boot protocol: a0 = hart id, a1 = device tree. */
+	v->x[10] = 0;
+	v->x[11] = SK_GUEST_DTB_BASE;
+	v->sepc = d->entry;
+	v->sstatus = SSTATUS_SPP;	/* sret lands in VS-mode */
+	v->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VSXL_64;
+	v->vstimecmp = ~0UL;		/* no timer until the guest asks */
+	v->hgatp = hgatp;
+}
+
+void vcpu_save(struct vcpu *v)
+{
+	v->sstatus = csr_read(sstatus) & SSTATUS_SPP;
+	v->hstatus = csr_read(hstatus);
+	v->vsstatus = csr_read(vsstatus);
+	v->vsie = csr_read(vsie);
+	v->vstvec = csr_read(vstvec);
+	v->vsscratch = csr_read(vsscratch);
+	v->vsepc = csr_read(vsepc);
+	v->vscause = csr_read(vscause);
+	v->vstval = csr_read(vstval);
+	v->vsatp = csr_read(vsatp);
+	v->hvip = csr_read(hvip);
+	if (sched_has_sstc())
+		v->vstimecmp = csr_read(vstimecmp);
+}
+
+void vcpu_load(struct vcpu *v)
+{
+	if (v->sstatus & SSTATUS_SPP)
+		csr_set(sstatus, SSTATUS_SPP);
+	else
+		csr_clear(sstatus, SSTATUS_SPP);
+	csr_write(hstatus, v->hstatus);
+	csr_write(hgatp, v->hgatp);
+	if (!gstage_vmid_ok())
+		gstage_flush();
+	csr_write(vsstatus, v->vsstatus);
+	csr_write(vsie, v->vsie);
+	csr_write(vstvec, v->vstvec);
+	csr_write(vsscratch, v->vsscratch);
+	csr_write(vsepc, v->vsepc);
+	csr_write(vscause, v->vscause);
+	csr_write(vstval, v->vstval);
+	csr_write(vsatp, v->vsatp);
+	csr_write(hvip, v->hvip);
+	if (sched_has_sstc())
+		csr_write(vstimecmp, v->vstimecmp);
+}
+
+/* The guest's SBI set_timer: with Sstc the hardware raises VSTIP. */
+void vcpu_set_timer(struct vcpu *v, uint64_t when)
+{
+	v->vstimecmp = when;
+	if (sched_has_sstc())
+		csr_write(vstimecmp, when);
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sched.c - static cyclic scheduling, one plan per hart (ARINC 653 style).
+ *
+ * Every slot boundary is computed from the start of its major frame,
+ * and frames follow each other at exact multiples of the major frame
+ * from a common epoch, so the plan never drifts however late a timer
+ * interrupt is taken.  The supervisor timer (Sstc's stimecmp) is always
+ * armed for the next boundary; a partition cannot mask it, since an
+ * HS-level interrupt is always taken while the hart runs in V=1.
+ */
+#include <stddef.h>
+#include "arch/csr.h"
+#include "sbi_call.h"
+#include "sk/board.h"
+#include "sk/hm.h"
+#include "sk/sched.h"
+
+struct hart sk_harts[SK_MAX_HARTS];
+static int has_sstc;
+static uint64_t stop_at;	/* absolute time the system halts, or 0 */
+
+int sched_has_sstc(void)
+{
+	return has_sstc;
+}
+
+/*
+ * Does this hart have Sstc?  Probe stimecmp with a temporary trap
+ * vector: if the read traps (illegal instruction, redirected to us by
+ * OpenSBI), the probe handler skips it and clears the flag.
+ */
+void sched_probe(void)
+{
+	extern void sk_probe_trap(void);
+	uint64_t old = csr_read(stvec);
+	register uint64_t ok __asm__("t6") = 1;
+
+	csr_write(stvec, (uint64_t)sk_probe_trap);
+	__asm__ volatile("csrr t5, stimecmp" : "+r"(ok) :: "t5", "memory");
+	csr_write(stvec, old);
+	has_sstc = (int)ok;
+}
+
+static void timer_arm(uint64_t when)
+{
+	if (stop_at && when > stop_at)
+		when = stop_at;
+	if (has_sstc)
+		csr_write(stimecmp, when);
+	else
+		sbi_set_timer(when);
+}
+
+void sched_init_hart(unsigned id, uint64_t epoch)
+{
+	struct hart *h = &sk_harts[id];
+
+	h->id = id;
+	h->plan = &sk_system.plans[id];
+	h->frame_start = epoch;
+	if (sk_system.stop_after)
+		stop_at = epoch + sk_system.stop_after;
+	if (h->plan->nslots && h->plan->slots[0].part >= 0)
+		part_get(h->plan->slots[0].part)->slots++;
+	csr_set(sie, 1UL << IRQ_S_TIMER);
+}
+
+/* Move to the next slot; at the end of a frame, start the next one. */
+static void advance(struct hart *h)
+{
+	const struct sk_plan *pl = h->plan;
+	const struct sk_slot *s;
+
+	h->yielded = 0;
+	if (++h->slot == pl->nslots) {
+		h->slot = 0;
+		h->frame_start += pl->major_frame;
+		h->frames++;
+		for (uint32_t i = 0; i < pl->nslots; i++)
+			if (pl->slots[i].part >= 0)
+				hm_check_watchdog(part_get(pl->slots[i].part),
+						  h->frames);
+	}
+	s = &pl->slots[h->slot];
+	if (s->part >= 0)
+		part_get(s->part)->slots++;
+}
+
+/* The partition that owns this hart now, or NULL to idle; arms the timer. */
+static struct part *sched_pick(struct hart *h)
+{
+	const struct sk_plan *pl = h->plan;
+	uint64_t now = time_now();
+
+	if (stop_at && now >= stop_at)
+		sk_halt("stop_after", NULL);
+	if (!pl->nslots) {
+		timer_arm(~0UL);
+		return NULL;
+	}
+	for (;;) {
+		const struct sk_slot *s = &pl->slots[h->slot];
+		uint64_t start = h->frame_start + s->start;
+		uint64_t end = start + s->length;
+		struct part *p;
+
+		if (now >= end) {
+			advance(h);
+			continue;
+		}
+		if (now < start) {		/* an idle gap before the slot */
+			timer_arm(start);
+			return NULL;
+		}
+		timer_arm(end);
+		if (s->part < 0 || h->yielded)
+			return NULL;
+		p = part_get(s->part);
+		return p->state == PART_READY ? p : NULL;
+	}
+}
+
+uint64_t sched_slot_end(struct hart *h)
+{
+	const struct sk_plan *pl = h->plan;
+
+	if (!pl->nslots)
+		return ~0UL;
+	return h->frame_start + pl->slots[h->slot].start +
+	       pl->slots[h->slot].length;
+}
+
+void sched_yield(struct hart *h)
+{
+	h->yielded = 1;
+}
+
+/*
+ * Choose what runs next on this hart, idling (wfi) while nothing may.
+ * Returns the vcpu for trap.S to resume; if it differs from the loaded
+ * one, the CSR half of the world switch is done here.
+ */
+struct vcpu *sched_run(struct hart *h)
+{
+	struct part *next;
+	uint64_t discard;
+
+	while (!(next = sched_pick(h)))
+		wfi();	/* woken by the timer even with interrupts masked */
+	if (next == h->loaded && !h->discard)
+		return &next->vcpu;
+	discard = h->discard || !h->loaded;
+	if (!discard)
+		vcpu_save(&h->loaded->vcpu);
+	vcpu_load(&next->vcpu);
+	h->loaded = next;
+	h->discard = 0;
+	return (struct vcpu *)((uint64_t)&next->vcpu | (discard ? VCPU_DISCARD : 0));
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vcpu.h - the state of one virtual hart (one per partition).
+ *
+ * The trap entry (trap.S) saves only the registers a C function may
+ * clobber; the callee-saved ones (gp, tp, s0-s11) and the guest's CSRs
+ * are saved only when the kernel switches to another vcpu.  The field
+ * offsets are used by trap.S and checked below.
+ */
+#ifndef ARCH_VCPU_H
+#define ARCH_VCPU_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct vcpu {
+	uint64_t x[32];		/* general registers, x[0] unused */
+	uint64_t sepc;		/* guest pc */
+	uint64_t kstack;	/* top of this hart's kernel stack */
+
+	/* Saved on a world switch only. */
+	uint64_t sstatus;	/* SPP: guest was in VS or VU */
+	uint64_t hstatus;
+	uint64_t vsstatus;
+	uint64_t vsie;
+	uint64_t vstvec;
+	uint64_t vsscratch;
+	uint64_t vsepc;
+	uint64_t vscause;
+	uint64_t vstval;
+	uint64_t vsatp;
+	uint64_t hvip;
+	uint64_t vstimecmp;
+	uint64_t hgatp;
+};
+#endif
+
+#define VCPU_X(n)	((n) * 8)
+#define VCPU_SEPC	256
+#define VCPU_KSTACK	264
+
+/* sk_trap() returns the vcpu to run, with this bit set when the vcpu
+ * that trapped was reset and its registers must not be saved. */
+#define VCPU_DISCARD	1UL
+
+#ifndef __ASSEMBLER__
+_Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "sepc");
+_Static_assert(__builtin_offsetof(struct vcpu, kstack) == VCPU_KSTACK, "kstack");
+
+struct sk_part_desc;
+
+void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp);
+void vcpu_save(struct vcpu *v);
+void vcpu_load(struct vcpu *v);
+void vcpu_set_timer(struct vcpu *v, uint64_t when);
+void vcpu_enter(struct vcpu *v) __attribute__((noreturn));
+#endif
+
+#endif /* ARCH_VCPU_H */

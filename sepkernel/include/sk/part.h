@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* part.h - a partition's run-time state: its vcpu, counters and console line. */
+#ifndef SK_PART_H
+#define SK_PART_H
+
+#include <stdint.h>
+#include "arch/vcpu.h"
+#include "sk/system.h"
+
+#define SK_LINE_MAX	160
+
+enum part_state {
+	PART_READY = 0,		/* runs in its slots */
+	PART_STOPPED,		/* halted for good */
+};
+
+struct part {
+	struct vcpu vcpu;	/* first: trap.S hands us &vcpu == part */
+	const struct sk_part_desc *desc;
+	uint8_t state;
+	uint32_t faults;
+	uint32_t restarts;	/* since boot */
+	uint32_t window_restarts;	/* inside the current restart window */
+	uint64_t window_frame;	/* frame where that window began */
+	uint64_t slots;		/* slots it was given */
+	uint32_t denials;
+	uint64_t kick_frame;	/* frame of the last watchdog kick */
+	uint32_t line_len;
+	char line[SK_LINE_MAX];
+};
+
+struct part *part_get(unsigned id);
+void part_boot_all(void);
+void part_restart(struct part *p, const char *cause);
+void part_stop(struct part *p, const char *reason);
+void part_flush_line(struct part *p);
+
+#endif /* SK_PART_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* sched.h - per-hart static cyclic scheduling. */
+#ifndef SK_SCHED_H
+#define SK_SCHED_H
+
+#include <stdint.h>
+#include "sk/part.h"
+
+struct hart {
+	unsigned id;
+	const struct sk_plan *plan;
+	uint32_t slot;		/* index into plan->slots */
+	uint64_t frame_start;	/* time the current major frame began */
+	uint64_t frames;	/* major frames completed */
+	uint8_t yielded;	/* the slot's owner gave it away */
+	uint8_t discard;	/* loaded vcpu was reset: do not save it */
+	struct part *loaded;	/* whose registers are live on this hart */
+};
+
+extern struct hart sk_harts[];
+
+void sched_init_hart(unsigned id, uint64_t epoch);
+struct vcpu *sched_run(struct hart *h);
+void sched_yield(struct hart *h);
+uint64_t sched_slot_end(struct hart *h);
+int sched_has_sstc(void);
+void sched_probe(void);
+
+static inline struct hart *this_hart(struct part *p)
+{
+	return &sk_harts[p->desc->hart];
+}
+
+#endif /* SK_SCHED_H */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * system.h - types of the static tables that tools/skc.py generates
+ * into build/<system>/system.c.  The kernel only ever reads these
+ * tables: nothing here is parsed or allocated at run time.
+ */
+#ifndef SK_SYSTEM_H
+#define SK_SYSTEM_H
+
+#include <stdint.h>
+
+/* Every partition sees the same small machine (guest-physical). */
+#define SK_GUEST_RAM_BASE	0x80000000UL	/* its RAM starts here */
+#define SK_GUEST_DTB_BASE	0x7fe00000UL	/* its device tree, read-only */
+#define SK_GUEST_WIN_BASE	0xc0000000UL	/* shared channel windows */
+
+#define SK_PAGE_SIZE		4096UL
+
+enum sk_fault_action {
+	SK_ACT_HALT = 0,	/* stop the partition for good */
+	SK_ACT_RESTART = 1,	/* reload it from its pristine image */
+};
+
+#define SK_PART_F_SYSTEM	(1u << 0)	/* its SRST may stop the system */
+#define SK_PART_F_CRITICAL	(1u << 1)	/* its death stops the system */
+
+/* One partition, fixed at build time. */
+struct sk_part_desc {
+	const char *name;
+	uint16_t id;		/* index into sk_system.parts */
+	uint16_t hart;		/* the physical hart it is pinned to */
+	uint16_t vmid;		/* G-stage address-space id (id + 1) */
+	uint16_t flags;		/* SK_PART_F_* */
+	uint64_t ram_hpa;	/* host-physical base of its RAM */
+	uint64_t ram_size;	/* bytes, page multiple */
+	uint64_t entry;		/* guest-physical entry point */
+
+	/*
+	 * The package: one contiguous, page-aligned blob in kernel memory
+	 * that no partition can reach:
+	 *   [0, image_size)              flat image for GPA 0x80000000
+	 *   [dtb_off, dtb_off+dtb_size)  device tree (page aligned)
+	 *   [cfg_off, cfg_off+cfg_size)  canonical text of its config entry
+	 * The whole package is what gets signed and measured.
+	 */
+	const uint8_t *pkg;
+	uint64_t pkg_size;
+	uint64_t image_size;
+	uint64_t dtb_off, dtb_size;
+	uint64_t cfg_off, cfg_size;
+
+	/* Health monitor. */
+	uint8_t on_fault;	/* enum sk_fault_action */
+	uint16_t max_restarts;	/* restarts allowed within the window */
+	uint32_t restart_window;	/* in major frames, 0 = forever */
+	uint32_t watchdog;	/* major frames between kicks, 0 = none */
+};
+
+/* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
+struct sk_slot {
+	uint64_t start;
+	uint64_t length;
+	int32_t part;		/* partition id, or -1 for an idle gap */
+};
+
+/* The static cyclic plan of one hart. */
+struct sk_plan {
+	uint64_t major_frame;	/* ticks */
+	uint32_t nslots;
+	const struct sk_slot *slots;
+};
+
+struct sk_system {
+	const char *name;
+	uint32_t nparts;
+	uint32_t nharts;
+	uint64_t timebase_hz;	/* ticks per second of the time CSR */
+	uint64_t stop_after;	/* ticks after boot to halt, 0 = never */
+	const struct sk_part_desc *parts;
+	const struct sk_plan *plans;	/* one per hart, index = hart id */
+};
+
+extern const struct sk_system sk_system;
+
+/*
+ * G-stage page-table pool, sized exactly by the compiler: each
+ * partition needs a 16 KiB Sv39x4 root plus its intermediate tables.
+ */
+extern uint64_t sk_gstage_pool[][512];
+extern const uint32_t sk_gstage_pool_pages;
+
+#endif /* SK_SYSTEM_H */

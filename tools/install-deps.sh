@@ -1,0 +1,19 @@
+#!/bin/sh
+# install-deps.sh - install the Debian 12 packages sepkernel needs, if missing.
+set -e
+PKGS="make gcc gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
+picolibc-riscv64-unknown-elf qemu-system-misc opensbi device-tree-compiler
+python3 python3-pytest python3-pytest-timeout python3-pytest-xdist
+python3-hypothesis python3-cryptography"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends $missing
