@@ -16,6 +16,8 @@ CC	:= $(CROSS)gcc
 FW	:= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 QEMU	:= qemu-system-riscv64
 JOBS	?= 2
+V	?= 0
+Q	:= $(if $(filter 1,$(V)),,@)
 
 # ---- the kernel -----------------------------------------------------------
 KCFLAGS	:= -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
@@ -30,11 +32,13 @@ KHDR	:= $(wildcard sepkernel/include/*/*.h sbi/*.h)
 
 $(B)/kernel/%.c.o: %.c $(KHDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(B)/kernel/%.S.o: %.S $(KHDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 # ---- partition programs (one folder each under partitions/) ---------------
 PCFLAGS	:= --specs=picolibc.specs -misa-spec=2.2 -march=rv64imac -mabi=lp64 \
@@ -48,7 +52,8 @@ PELF	:= $(patsubst %,$(B)/partitions/%.elf,$(PROGS))
 
 $(B)/partitions/%.elf: partitions/%/*.c $(SDK) $(SDKHDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(PCFLAGS) $(SDK) $(wildcard partitions/$*/*.c partitions/$*/*.S) -o $@
+	@echo "  PART    $@"
+	$(Q)$(CC) $(PCFLAGS) $(SDK) $(wildcard partitions/$*/*.c partitions/$*/*.S) -o $@
 
 partitions: $(PELF)
 
@@ -57,12 +62,13 @@ SKC	:= $(PY) tools/skc.py
 SKC_SRC	:= $(wildcard tools/skc.py tools/skc/*.py dts/*.in)
 
 $(OUT)/system.c: $(CONFIG) $(PELF) $(SKC_SRC)
-	$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions
+	$(Q)$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions
 
 $(OUT)/image.elf: $(OUT)/system.c $(KOBJ) sepkernel/arch/riscv/kernel.ld
-	$(CC) $(KCFLAGS) -c $(OUT)/system.c -o $(OUT)/system.o
-	$(CC) $(KCFLAGS) -c $(OUT)/blobs.S -o $(OUT)/blobs.o
-	$(CC) $(KCFLAGS) -Wl,--no-warn-rwx-segments -Tsepkernel/arch/riscv/kernel.ld $(KOBJ) \
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KCFLAGS) -c $(OUT)/system.c -o $(OUT)/system.o
+	$(Q)$(CC) $(KCFLAGS) -c $(OUT)/blobs.S -o $(OUT)/blobs.o
+	$(Q)$(CC) $(KCFLAGS) -Wl,--no-warn-rwx-segments -Tsepkernel/arch/riscv/kernel.ld $(KOBJ) \
 		$(OUT)/system.o $(OUT)/blobs.o -o $@
 	@$(CROSS)size -A $@ | awk '/^\.text/ {print "kernel text: " $$2 " bytes"}'
 

@@ -34,8 +34,8 @@ void hart_init(void)
 	csr_write(hcounteren, HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
 	csr_write(hvip, 0);
 	csr_write(hie, 0);
-	/* FP stays off: a partition's FP instruction is a contained fault. */
-	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_FS);
+	/* Partitions may use FP; vcpu_load() swaps its registers. */
+	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPIE);
 	csr_write(htimedelta, 0);	/* a partition's view of time is real */
 	if (sched_has_sstc())
 		csr_write(henvcfg, HENVCFG_STCE);

@@ -32,8 +32,19 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
 	v->hgatp = hgatp;
 }
 
+/*
+ * FP registers: saved only if the guest dirtied them (sstatus.FS, which
+ * the hardware sets to Dirty on any FP write in V=1), and restored or
+ * zeroed on every switch so no partition sees another's values.
+ */
+static const uint64_t fp_zero[33];
+
 void vcpu_save(struct vcpu *v)
 {
+	if ((csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		fpu_save(v->fp);
+		v->fp_used = 1;
+	}
 	v->sstatus = csr_read(sstatus) & SSTATUS_SPP;
 	v->hstatus = csr_read(hstatus);
 	v->vsstatus = csr_read(vsstatus);
@@ -51,6 +62,10 @@ void vcpu_save(struct vcpu *v)
 
 void vcpu_load(struct vcpu *v)
 {
+	csr_set(sstatus, SSTATUS_FS);	/* FS must be on to touch f0-f31 */
+	fpu_load(v->fp_used ? v->fp : fp_zero);
+	csr_clear(sstatus, SSTATUS_FS);
+	csr_set(sstatus, SSTATUS_FS_CLEAN);
 	if (v->sstatus & SSTATUS_SPP)
 		csr_set(sstatus, SSTATUS_SPP);
 	else

@@ -31,6 +31,8 @@
 #define SSTATUS_SPIE		(1UL << 5)
 #define SSTATUS_SPP		(1UL << 8)	/* trap came from (V)S-mode */
 #define SSTATUS_FS		(3UL << 13)
+#define SSTATUS_FS_CLEAN	(2UL << 13)
+#define SSTATUS_FS_DIRTY	(3UL << 13)
 
 /* hstatus */
 #define HSTATUS_GVA		(1UL << 6)

@@ -32,6 +32,8 @@ struct vcpu {
 	uint64_t hvip;
 	uint64_t vstimecmp;
 	uint64_t hgatp;
+	uint64_t fp[33];	/* f0-f31, fcsr: valid once the guest used FP */
+	uint8_t fp_used;
 };
 #endif
 
@@ -54,6 +56,8 @@ void vcpu_save(struct vcpu *v);
 void vcpu_load(struct vcpu *v);
 void vcpu_set_timer(struct vcpu *v, uint64_t when);
 void vcpu_enter(struct vcpu *v) __attribute__((noreturn));
+void fpu_save(uint64_t regs[33]);
+void fpu_load(const uint64_t regs[33]);
 #endif
 
 #endif /* ARCH_VCPU_H */
