@@ -109,7 +109,7 @@ def boot(config=None, image=None, timeout=60, icount=True, smp=None,
     cmd[cmd.index("-nographic")] = "-display"
     cmd.insert(cmd.index("-display") + 1, "none")
     if icount:
-        cmd += ["-icount", "shift=0"]
+        cmd += ["-icount", "shift=0,sleep=off"]
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=timeout,
                            stdin=subprocess.DEVNULL)

@@ -49,6 +49,11 @@ const char *sk_dt_str(const char *node, const char *prop);
 const char *sk_name(void);			/* this partition's name */
 uint64_t sk_ram_size(void);			/* bytes of RAM at 0x80000000 */
 
+/* Interrupts: the virtual timer and doorbells, delivered to these hooks. */
+void sk_irq_init(void);				/* install the vector, enable */
+void sk_on_timer(void);				/* weak: override to handle */
+void sk_on_notify(void);			/* weak: override to handle */
+
 int main(void);
 
 #endif /* SK_H */

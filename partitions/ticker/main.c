@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ticker - prints, for each of its slots, the time it got the hart back
+ * and the start of that slot as the kernel computes it, then yields.
+ * The scenarios check the rhythm: starts exactly one major frame apart,
+ * whatever the neighbours do.  /config: frames (default 60).
+ */
+#include <stdio.h>
+#include "sk.h"
+
+int main(void)
+{
+	uint64_t frames = sk_dt_u64("/config", "frames", 60);
+	uint64_t len = sk_dt_u64("/config", "slot", 0);
+
+	for (uint64_t i = 0; i < frames; i++) {
+		uint64_t now = sk_time();
+		uint64_t end = (uint64_t)sk_info(SK_INFO_SLOT_END);
+
+		printf("slot %lu start=%lu end=%lu late=%lu\n",
+		       (unsigned long)i, (unsigned long)now,
+		       (unsigned long)end, (unsigned long)(now - (end - len)));
+		sk_yield();
+	}
+	return 0;
+}
