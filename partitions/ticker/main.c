@@ -13,6 +13,7 @@ int main(void)
 	uint64_t frames = sk_dt_u64("/config", "frames", 60);
 	uint64_t len = sk_dt_u64("/config", "slot", 0);
 
+	printf("ticker on hart %ld\n", sk_info(SK_INFO_HART));
 	for (uint64_t i = 0; i < frames; i++) {
 		uint64_t now = sk_time();
 		uint64_t end = (uint64_t)sk_info(SK_INFO_SLOT_END);
