@@ -21,3 +21,8 @@ void sbi_set_timer(uint64_t when)
 {
 	sbi_ecall(SBI_EXT_TIME, SBI_TIME_SET_TIMER, when, 0, 0);
 }
+
+void sbi_send_ipi(uint64_t hart_mask)
+{
+	sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND, hart_mask, 0, 0);
+}

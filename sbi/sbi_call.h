@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #define SBI_EXT_HSM		0x48534D
+#define SBI_EXT_IPI		0x735049
+#define SBI_IPI_SEND		0
 #define SBI_HSM_HART_START	0
 
 struct sbiret {
@@ -35,5 +37,6 @@ static inline struct sbiret sbi_ecall(uint64_t ext, uint64_t fid, uint64_t a0,
 void sbi_shutdown(void) __attribute__((noreturn));
 long sbi_hart_start(uint64_t hartid, uint64_t addr, uint64_t opaque);
 void sbi_set_timer(uint64_t when);
+void sbi_send_ipi(uint64_t hart_mask);
 
 #endif /* SBI_CALL_H */

@@ -68,6 +68,61 @@
 #define SK_INFO_RESTARTS	1	/* how often the caller was restarted */
 #define SK_INFO_HART		2	/* the physical hart it runs on */
 #define SK_INFO_SLOT_END	3	/* time (ticks) its current slot ends */
+#define SK_INFO_NOTIFIED	4	/* pending doorbells (bit = channel id), cleared */
+
+/*
+ * Channels.  A partition names a channel by the id in its device tree
+ * (/channels/<name>/id): an index into its own grants, meaningless to
+ * anyone else.
+ *
+ * CHAN_SEND(id, buf, len, type)             a0 = error
+ * CHAN_RECV(id, buf, cap, info, flags)      a0 = error, a1 = length
+ * CHAN_NOTIFY(id)                           ring the readers' doorbell
+ * CHAN_STATUS(id, status)                   fill struct sk_chan_status
+ */
+#define SK_RECV_BLOCK		1	/* wait (yield) until a message comes */
+
+struct sk_msg_info {
+	unsigned int len;	/* bytes received */
+	unsigned int type;	/* the sender's type tag */
+	unsigned long age;	/* sampling: ticks since it was written */
+	unsigned int valid;	/* sampling: age within the refresh period */
+	unsigned int epoch;	/* restarts of the writer so far */
+};
+
+struct sk_chan_status {
+	unsigned int kind;	/* 1 queuing, 2 sampling, 3 shared */
+	unsigned int dir;	/* 1 send, 2 receive */
+	unsigned int msg_size;
+	unsigned int depth;
+	unsigned int count;	/* queued messages (sampling: 1 once written) */
+	unsigned int drops;	/* sends refused because it was full */
+	unsigned int epoch;	/* restarts of the writer */
+	unsigned int readers;
+};
+
+/* Audit records, as the audit partition receives them. */
+struct sk_audit_rec {
+	unsigned long time;	/* when */
+	unsigned short part;	/* who (partition id) */
+	short chan;		/* which channel, -1 if none */
+	unsigned short reason;	/* SK_AUDIT_* */
+	unsigned short call;	/* SK_FID_* or 0xffff for other SBI */
+};
+
+#define SK_AUDIT_REASONS(X) \
+	X(1, BAD_CHANNEL, "bad_channel")	/* not one of its grants */ \
+	X(2, DIRECTION, "direction")		/* send on a read port... */ \
+	X(3, KIND, "kind")			/* wrong call for the kind */ \
+	X(4, BAD_ADDRESS, "bad_address")	/* pointer outside its memory */ \
+	X(5, TOO_LONG, "too_long")		/* longer than the channel's size */ \
+	X(6, TYPE, "type")			/* policy: type tag not allowed */ \
+	X(7, SIZE, "size")			/* policy: over max_size */ \
+	X(8, RATE, "rate")			/* policy: over max_per_frame */
+
+#define SK_AUDIT_ENUM(n, id, s) SK_AUDIT_##id = n,
+enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
+#undef SK_AUDIT_ENUM
 
 /* sepkernel error codes beyond the SBI ones (distinct, never reused). */
 #define SK_ERR_FULL		(-100)	/* queue full: message not sent */

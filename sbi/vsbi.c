@@ -6,6 +6,7 @@
  * partition's state, and every argument is checked before use.
  */
 #include "arch/csr.h"
+#include "sk/chan.h"
 #include "sk/console.h"
 #include "sk/hm.h"
 #include "sk/lib.h"
@@ -29,30 +30,6 @@ static void part_putc(struct part *p, char c)
 			return;
 	}
 	p->line[p->line_len++] = c;
-}
-
-/*
- * The host address of [gpa, gpa + len) if all of it lies in memory that
- * p may read (RAM and its device tree) or, for write, in its RAM.
- */
-static const uint8_t *guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
-				int write)
-{
-	const struct sk_part_desc *d = p->desc;
-
-	if (gpa >= SK_GUEST_RAM_BASE && len <= d->ram_size &&
-	    gpa - SK_GUEST_RAM_BASE <= d->ram_size - len)
-		return (const uint8_t *)(d->ram_hpa + (gpa - SK_GUEST_RAM_BASE));
-	if (!write && gpa >= SK_GUEST_DTB_BASE && len <= d->dtb_size &&
-	    gpa - SK_GUEST_DTB_BASE <= d->dtb_size - len)
-		return d->pkg + d->dtb_off + (gpa - SK_GUEST_DTB_BASE);
-	return NULL;
-}
-
-static void audit_bad_call(struct part *p, const char *call, const char *why)
-{
-	p->denials++;
-	sk_event("event=deny part=%s call=%s reason=%s", p->desc->name, call, why);
 }
 
 static long base_probe(uint64_t ext)
@@ -95,26 +72,24 @@ static long sbi_base(uint64_t fid, uint64_t a0, long *val)
 
 static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 {
-	const uint8_t *buf;
+	const char *buf;
 	uint64_t n;
 
 	switch (fid) {
 	case SBI_DBCN_WRITE:
 		n = a[0] < DBCN_MAX_CHUNK ? a[0] : DBCN_MAX_CHUNK;
-		buf = guest_ptr(p, a[1] | a[2] << 32, n, 0);
-		if (a[2] >> 32 || !buf) {
-			audit_bad_call(p, "dbcn_write", "bad_address");
-			return SBI_ERR_INVALID_PARAM;
-		}
+		buf = part_guest_ptr(p, a[1] | a[2] << 32, n, 0);
+		if (a[2] >> 32 || !buf)
+			return monitor_deny(p, -1, SK_AUDIT_BAD_ADDRESS, 0xffff,
+					    SBI_ERR_INVALID_PARAM);
 		for (uint64_t i = 0; i < n; i++)
 			part_putc(p, (char)buf[i]);
 		*val = (long)n;
 		return SBI_SUCCESS;
 	case SBI_DBCN_READ:
-		if (!guest_ptr(p, a[1] | a[2] << 32, a[0], 1)) {
-			audit_bad_call(p, "dbcn_read", "bad_address");
-			return SBI_ERR_INVALID_PARAM;
-		}
+		if (!part_guest_ptr(p, a[1] | a[2] << 32, a[0], 1))
+			return monitor_deny(p, -1, SK_AUDIT_BAD_ADDRESS, 0xffff,
+					    SBI_ERR_INVALID_PARAM);
 		*val = 0;	/* partitions have no console input */
 		return SBI_SUCCESS;
 	case SBI_DBCN_WRITE_BYTE:
@@ -144,10 +119,13 @@ static long sbi_srst(struct part *p, uint64_t type, uint64_t reason, int *resche
 	return SBI_SUCCESS;
 }
 
-static long sk_call(struct part *p, uint64_t fid, uint64_t a0, long *val,
+static long sk_call(struct part *p, uint64_t fid, uint64_t *a, long *val,
 		    int *resched)
 {
 	struct hart *h = this_hart(p);
+	uint64_t a0 = a[0];
+	int block = 0;
+	long err;
 
 	switch (fid) {
 	case SK_FID_NOP:
@@ -170,11 +148,30 @@ static long sk_call(struct part *p, uint64_t fid, uint64_t a0, long *val,
 		case SK_INFO_SLOT_END:
 			*val = (long)sched_slot_end(h);
 			return SBI_SUCCESS;
+		case SK_INFO_NOTIFIED:
+			*val = (long)__atomic_exchange_n(&p->notify_pending, 0,
+							 __ATOMIC_ACQ_REL);
+			return SBI_SUCCESS;
 		}
 		return SBI_ERR_INVALID_PARAM;
 	case SK_FID_KICK:
 		p->kick_frame = h->frames;
 		return SBI_SUCCESS;
+	case SK_FID_CHAN_SEND:
+		return chan_send(p, a[0], a[1], a[2], a[3]);
+	case SK_FID_CHAN_RECV:
+		err = chan_recv(p, a[0], a[1], a[2], a[3], a[4], val, &block);
+		if (block) {
+			/* Park: give up the slot and run the ecall again later. */
+			p->vcpu.sepc -= 4;
+			sched_yield(h);
+			*resched = 2;
+		}
+		return err;
+	case SK_FID_CHAN_NOTIFY:
+		return chan_notify(p, a[0]);
+	case SK_FID_CHAN_STATUS:
+		return chan_status(p, a[0], a[1]);
 	}
 	return SBI_ERR_NOT_SUPPORTED;
 }
@@ -190,7 +187,7 @@ int vsbi_handle(struct part *p)
 	v->sepc += 4;		/* ecall is never compressed */
 	switch (ext) {
 	case SK_EID:
-		err = sk_call(p, fid, a[0], &val, &resched);
+		err = sk_call(p, fid, a, &val, &resched);
 		break;
 	case SBI_EXT_BASE:
 		err = sbi_base(fid, a[0], &val);
@@ -217,8 +214,11 @@ int vsbi_handle(struct part *p)
 	default:
 		err = SBI_ERR_NOT_SUPPORTED;
 	}
-	/* A restarted vcpu starts afresh: its registers are not ours to set. */
-	if (p->state == PART_READY && !this_hart(p)->discard) {
+	/*
+	 * A restarted vcpu starts afresh, and a parked one will run the same
+	 * ecall again: their registers are not ours to set.
+	 */
+	if (p->state == PART_READY && !this_hart(p)->discard && resched != 2) {
 		a[0] = (uint64_t)err;
 		a[1] = (uint64_t)val;
 	}

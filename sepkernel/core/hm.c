@@ -8,6 +8,7 @@
  */
 #include "arch/csr.h"
 #include "sbi_call.h"
+#include "sk/chan.h"
 #include "sk/console.h"
 #include "sk/hm.h"
 #include "sk/part.h"
@@ -117,6 +118,8 @@ void sk_halt(const char *reason, const char *part)
 	for (unsigned i = 0; i < sk_system.nparts; i++)
 		part_flush_line(part_get(i));
 	summary();
+	chan_summary();
+	monitor_summary();
 	if (part)
 		sk_event("event=halt reason=%s part=%s", reason, part);
 	else

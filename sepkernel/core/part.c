@@ -6,6 +6,7 @@
  */
 #include "arch/gstage.h"
 #include "sk/board.h"
+#include "sk/chan.h"
 #include "sk/console.h"
 #include "sk/hm.h"
 #include "sk/lib.h"
@@ -35,6 +36,7 @@ static void part_load(struct part *p)
 void part_boot_all(void)
 {
 	gstage_init();
+	chan_boot();
 	for (unsigned i = 0; i < sk_system.nparts; i++) {
 		struct part *p = &parts[i];
 
@@ -45,6 +47,35 @@ void part_boot_all(void)
 		p->state = PART_READY;
 		live++;
 	}
+}
+
+/*
+ * The host address of [gpa, gpa + len) if all of it lies in memory that
+ * p may read - its RAM, its device tree, its channel windows - or, for
+ * write, in memory it may write.  Every guest pointer goes through here.
+ */
+const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
+			   int write)
+{
+	const struct sk_part_desc *d = p->desc;
+
+	if (gpa >= SK_GUEST_RAM_BASE && len <= d->ram_size &&
+	    gpa - SK_GUEST_RAM_BASE <= d->ram_size - len)
+		return (const void *)(d->ram_hpa + (gpa - SK_GUEST_RAM_BASE));
+	if (!write && gpa >= SK_GUEST_DTB_BASE && len <= d->dtb_size &&
+	    gpa - SK_GUEST_DTB_BASE <= d->dtb_size - len)
+		return d->pkg + d->dtb_off + (gpa - SK_GUEST_DTB_BASE);
+	for (unsigned i = 0; i < d->nports; i++) {
+		const struct sk_port *pt = &d->ports[i];
+		const struct sk_chan_desc *c = &sk_system.chans[pt->chan];
+
+		if (!pt->win_gpa || (write && pt->dir != SK_PORT_SEND))
+			continue;
+		if (gpa >= pt->win_gpa && len <= c->win_size &&
+		    gpa - pt->win_gpa <= c->win_size - len)
+			return (const void *)(c->win_hpa + (gpa - pt->win_gpa));
+	}
+	return NULL;
 }
 
 void part_flush_line(struct part *p)
@@ -79,6 +110,7 @@ void part_restart(struct part *p, const char *cause)
 
 	part_flush_line(p);
 	part_load(p);
+	chan_part_restarted(p);
 	p->restarts++;
 	p->window_restarts++;
 	p->kick_frame = h->frames;

@@ -13,6 +13,7 @@
 #include "arch/csr.h"
 #include "sbi_call.h"
 #include "sk/board.h"
+#include "sk/chan.h"
 #include "sk/hm.h"
 #include "sk/sched.h"
 
@@ -63,7 +64,8 @@ void sched_init_hart(unsigned id, uint64_t epoch)
 		stop_at = epoch + sk_system.stop_after;
 	if (h->plan->nslots && h->plan->slots[0].part >= 0)
 		part_get(h->plan->slots[0].part)->slots++;
-	csr_set(sie, 1UL << IRQ_S_TIMER);
+	/* The slot timer, and IPIs that wake a receiver parked on a channel. */
+	csr_set(sie, 1UL << IRQ_S_TIMER | 1UL << IRQ_S_SOFT);
 }
 
 /* Move to the next slot; at the end of a frame, start the next one. */
@@ -114,9 +116,12 @@ static struct part *sched_pick(struct hart *h)
 			return NULL;
 		}
 		timer_arm(end);
-		if (s->part < 0 || h->yielded)
+		if (s->part < 0)
 			return NULL;
 		p = part_get(s->part);
+		if (h->yielded && !chan_ready(p))
+			return NULL;
+		h->yielded = 0;
 		return p->state == PART_READY ? p : NULL;
 	}
 }
@@ -146,8 +151,17 @@ struct vcpu *sched_run(struct hart *h)
 	struct part *next;
 	uint64_t discard;
 
-	while (!(next = sched_pick(h)))
+	while (!(next = sched_pick(h))) {
 		wfi();	/* woken by the timer even with interrupts masked */
+		csr_clear(sip, 1UL << IRQ_S_SOFT);
+	}
+	/* Doorbells rung while it was away arrive as its software interrupt. */
+	if (__atomic_load_n(&next->notify_pending, __ATOMIC_ACQUIRE)) {
+		if (next == h->loaded && !h->discard)
+			csr_set(hvip, 1UL << IRQ_VS_SOFT);
+		else
+			next->vcpu.hvip |= 1UL << IRQ_VS_SOFT;
+	}
 	if (next == h->loaded && !h->discard)
 		return &next->vcpu;
 	discard = h->discard || !h->loaded;

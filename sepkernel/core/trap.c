@@ -25,6 +25,10 @@ struct vcpu *sk_trap(struct vcpu *v)
 		sk_panic("kernel_trap", cause, csr_read(sepc), csr_read(stval));
 	if (cause == (SCAUSE_IRQ | IRQ_S_TIMER))
 		return sched_run(this_hart(p));
+	if (cause == (SCAUSE_IRQ | IRQ_S_SOFT)) {	/* a channel woke us */
+		csr_clear(sip, 1UL << IRQ_S_SOFT);
+		return sched_run(this_hart(p));
+	}
 	if (cause & SCAUSE_IRQ)	/* nothing else is enabled */
 		sk_panic("unexpected_irq", cause, v->sepc, 0);
 	if (cause == EXC_INST_GUEST_PAGE || cause == EXC_LOAD_GUEST_PAGE ||

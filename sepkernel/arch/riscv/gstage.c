@@ -110,6 +110,15 @@ uint64_t gstage_build(const struct sk_part_desc *d)
 	    GS_R | GS_W | GS_X);
 	map(root, SK_GUEST_DTB_BASE, (uint64_t)d->pkg + d->dtb_off,
 	    ALIGN_UP(d->dtb_size, SK_PAGE_SIZE), GS_R);
+	/* Shared channel windows: the writer may write, readers only read. */
+	for (unsigned i = 0; i < d->nports; i++) {
+		const struct sk_port *pt = &d->ports[i];
+		const struct sk_chan_desc *c = &sk_system.chans[pt->chan];
+
+		if (c->kind == SK_CHAN_SHARED)
+			map(root, pt->win_gpa, c->win_hpa, c->win_size,
+			    pt->dir == SK_PORT_SEND ? GS_R | GS_W : GS_R);
+	}
 	hfence_gvma_all();
 	return HGATP_MODE_SV39X4 | (uint64_t)d->vmid << HGATP_VMID_SHIFT |
 	       (uint64_t)root >> 12;

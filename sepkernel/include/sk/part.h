@@ -25,6 +25,11 @@ struct part {
 	uint64_t slots;		/* slots it was given */
 	uint32_t denials;
 	uint64_t kick_frame;	/* frame of the last watchdog kick */
+	uint64_t notify_pending;	/* doorbells rung, bit = port id */
+	uint32_t wait_port;	/* port + 1 it is parked on, 0 = none */
+	uint32_t audit_count;	/* audit records in audit_frame */
+	uint64_t audit_frame;
+	uint32_t audit_suppressed;	/* records over the per-frame limit */
 	uint32_t line_len;
 	char line[SK_LINE_MAX];
 };
@@ -34,5 +39,7 @@ void part_boot_all(void);
 void part_restart(struct part *p, const char *cause);
 void part_stop(struct part *p, const char *reason);
 void part_flush_line(struct part *p);
+const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
+			   int write);
 
 #endif /* SK_PART_H */

@@ -24,6 +24,58 @@ enum sk_fault_action {
 #define SK_PART_F_SYSTEM	(1u << 0)	/* its SRST may stop the system */
 #define SK_PART_F_CRITICAL	(1u << 1)	/* its death stops the system */
 
+enum sk_chan_kind {
+	SK_CHAN_QUEUING = 1,	/* bounded FIFO of copied messages */
+	SK_CHAN_SAMPLING = 2,	/* latest copied message, with its age */
+	SK_CHAN_SHARED = 3,	/* memory window plus doorbell, zero-copy */
+};
+
+#define SK_CHAN_MAX_READERS	8
+#define SK_CHAN_KERNEL		(-1)	/* writer of the audit channel */
+
+/* Run-time state of a channel; storage generated, zeroed at boot. */
+struct sk_chan_state {
+	uint32_t head;		/* queuing: messages read so far */
+	uint32_t tail;		/* queuing: messages written so far */
+	uint32_t drops;		/* sends refused because it was full */
+	uint32_t epoch;		/* restarts of the writer */
+	uint32_t seq;		/* sampling: odd while a write is under way */
+	uint32_t rate_count;	/* messages passed in rate_frame */
+	uint64_t rate_frame;	/* writer's major frame being counted */
+	uint64_t stamp;		/* sampling: time of the last write */
+};
+
+/* One channel, fixed at build time: one writer, its readers, a policy. */
+struct sk_chan_desc {
+	const char *name;
+	uint8_t kind;		/* enum sk_chan_kind */
+	uint8_t nreaders;
+	int16_t writer;		/* partition id, or SK_CHAN_KERNEL */
+	uint16_t readers[SK_CHAN_MAX_READERS];
+	uint8_t reader_port[SK_CHAN_MAX_READERS];	/* port id in each reader */
+	uint32_t msg_size;	/* largest message, bytes */
+	uint32_t depth;		/* queuing: messages it holds */
+	uint64_t refresh;	/* sampling: ticks a value stays valid */
+	uint64_t win_hpa;	/* shared: host-physical window */
+	uint64_t win_size;
+	/* The security monitor's policy for every copied message. */
+	uint64_t types;		/* bit t set: type tag t allowed */
+	uint32_t max_size;	/* bytes, <= msg_size */
+	uint32_t max_per_frame;	/* messages per writer's major frame, 0 = any */
+	uint8_t *buf;		/* kernel-only storage: depth slots (queuing), 1 (sampling) */
+	struct sk_chan_state *st;
+};
+
+#define SK_PORT_SEND	1
+#define SK_PORT_RECV	2
+
+/* A partition's grant of one channel; its index is the id the partition uses. */
+struct sk_port {
+	uint16_t chan;		/* index into sk_system.chans */
+	uint8_t dir;		/* SK_PORT_SEND or SK_PORT_RECV */
+	uint64_t win_gpa;	/* shared: where the window appears, else 0 */
+};
+
 /* One partition, fixed at build time. */
 struct sk_part_desc {
 	const char *name;
@@ -54,6 +106,10 @@ struct sk_part_desc {
 	uint16_t max_restarts;	/* restarts allowed within the window */
 	uint32_t restart_window;	/* in major frames, 0 = forever */
 	uint32_t watchdog;	/* major frames between kicks, 0 = none */
+
+	/* Channel grants. */
+	uint16_t nports;
+	const struct sk_port *ports;
 };
 
 /* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
@@ -78,6 +134,9 @@ struct sk_system {
 	uint64_t stop_after;	/* ticks after boot to halt, 0 = never */
 	const struct sk_part_desc *parts;
 	const struct sk_plan *plans;	/* one per hart, index = hart id */
+	uint32_t nchans;
+	const struct sk_chan_desc *chans;
+	uint32_t audit_chan;	/* 1 + index of the audit channel, 0 = none */
 };
 
 extern const struct sk_system sk_system;

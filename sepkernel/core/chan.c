@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+/*
+ * chan.c - channels, the only route between partitions.
+ *
+ * Queuing and sampling messages are copied by the kernel from the
+ * sender's memory into kernel-only storage and from there into the
+ * reader's: neither side ever sees the other's memory, and every message
+ * passes the security monitor on the way in.  Shared channels are memory
+ * windows mapped by the G-stage tables (read-write for the writer,
+ * read-only for readers) plus a doorbell.
+ *
+ * Each queuing channel has one writer and one reader, so its ring needs
+ * no lock even when they run on different harts: the writer alone moves
+ * tail, the reader alone moves head, each publishing with a release
+ * store that the other side reads with acquire.  A sampling channel's
+ * single slot is a sequence lock: the writer makes seq odd while it
+ * writes, readers retry if seq moved under them.
+ */
+#include <stddef.h>
+#include "arch/csr.h"
+#include "sbi_call.h"
+#include "sk/chan.h"
+#include "sk/console.h"
+#include "sk/lib.h"
+#include "sk/sched.h"
+#include "sk_abi.h"
+
+/* A message slot: length and type tag, then the payload. */
+struct msg_hdr {
+	uint32_t len;
+	uint32_t type;
+};
+
+#define SAMPLE_RETRIES	4
+
+static uint64_t slot_size(const struct sk_chan_desc *c)
+{
+	return sizeof(struct msg_hdr) + ALIGN_UP(c->msg_size, 8);
+}
+
+void chan_boot(void)
+{
+	for (unsigned i = 0; i < sk_system.nchans; i++) {
+		const struct sk_chan_desc *c = &sk_system.chans[i];
+
+		memset(c->st, 0, sizeof(*c->st));
+		if (c->kind == SK_CHAN_SHARED)
+			memset((void *)c->win_hpa, 0, c->win_size);
+	}
+}
+
+/* The channel behind p's port id, if p holds it in direction dir. */
+static const struct sk_chan_desc *port_chan(struct part *p, uint64_t id,
+					    uint8_t dir, unsigned call,
+					    long *err)
+{
+	const struct sk_port *pt;
+
+	if (id >= p->desc->nports) {
+		*err = monitor_deny(p, -1, SK_AUDIT_BAD_CHANNEL, call,
+				    SBI_ERR_INVALID_PARAM);
+		return NULL;
+	}
+	pt = &p->desc->ports[id];
+	if (dir && pt->dir != dir) {
+		*err = monitor_deny(p, pt->chan, SK_AUDIT_DIRECTION, call,
+				    SBI_ERR_DENIED);
+		return NULL;
+	}
+	return &sk_system.chans[pt->chan];
+}
+
+long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
+	      uint32_t type)
+{
+	struct sk_chan_state *st = c->st;
+	struct msg_hdr *h;
+
+	if (c->kind == SK_CHAN_SAMPLING) {
+		h = (struct msg_hdr *)c->buf;
+		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		h->len = len;
+		h->type = type;
+		memcpy(h + 1, msg, len);
+		st->stamp = time_now();
+		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELEASE);
+		return SBI_SUCCESS;
+	}
+	uint32_t tail = st->tail;
+
+	if (tail - __atomic_load_n(&st->head, __ATOMIC_ACQUIRE) >= c->depth) {
+		st->drops++;
+		return SK_ERR_FULL;
+	}
+	h = (struct msg_hdr *)(c->buf + (tail % c->depth) * slot_size(c));
+	h->len = len;
+	h->type = type;
+	memcpy(h + 1, msg, len);
+	__atomic_store_n(&st->tail, tail + 1, __ATOMIC_RELEASE);
+	return SBI_SUCCESS;
+}
+
+/* Wake a reader parked in a blocking receive on another hart. */
+static void wake_reader(const struct sk_chan_desc *c, struct part *writer)
+{
+	struct part *r = part_get(c->readers[0]);
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->wait_port, __ATOMIC_RELAXED) &&
+	    r->desc->hart != writer->desc->hart)
+		sbi_send_ipi(1UL << r->desc->hart);
+}
+
+long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
+	       uint64_t type)
+{
+	const struct sk_chan_desc *c;
+	const void *src;
+	long err = 0;
+	int why;
+
+	c = port_chan(p, id, SK_PORT_SEND, SK_FID_CHAN_SEND, &err);
+	if (!c)
+		return err;
+	if (c->kind == SK_CHAN_SHARED)
+		return monitor_deny(p, c - sk_system.chans, SK_AUDIT_KIND,
+				    SK_FID_CHAN_SEND, SBI_ERR_INVALID_PARAM);
+	if (len > c->msg_size)
+		return monitor_deny(p, c - sk_system.chans, SK_AUDIT_TOO_LONG,
+				    SK_FID_CHAN_SEND, SK_ERR_SIZE);
+	src = part_guest_ptr(p, buf, len, 0);
+	if (!src)
+		return monitor_deny(p, c - sk_system.chans, SK_AUDIT_BAD_ADDRESS,
+				    SK_FID_CHAN_SEND, SBI_ERR_INVALID_ADDRESS);
+	why = monitor_check(p, c, len, type);
+	if (why)
+		return monitor_deny(p, c - sk_system.chans, why,
+				    SK_FID_CHAN_SEND, SK_ERR_POLICY);
+	err = chan_put(c, src, (uint32_t)len, (uint32_t)type);
+	if (!err && c->kind == SK_CHAN_QUEUING)
+		wake_reader(c, p);
+	return err;
+}
+
+/* Copy the sampling slot out consistently; 0 if it never was written. */
+static long sample_get(const struct sk_chan_desc *c, uint8_t *dst, uint64_t cap,
+		       struct msg_hdr *out, uint64_t *stamp)
+{
+	const struct msg_hdr *h = (const struct msg_hdr *)c->buf;
+	struct sk_chan_state *st = c->st;
+
+	for (int i = 0; i < SAMPLE_RETRIES; i++) {
+		uint32_t s1 = __atomic_load_n(&st->seq, __ATOMIC_ACQUIRE);
+
+		if (!s1)
+			return SK_ERR_EMPTY;
+		if (s1 & 1)
+			continue;
+		*out = *h;
+		if (out->len > cap)
+			return SK_ERR_SIZE;
+		memcpy(dst, h + 1, out->len);
+		*stamp = st->stamp;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&st->seq, __ATOMIC_RELAXED) == s1)
+			return SBI_SUCCESS;
+	}
+	return SBI_ERR_FAILED;		/* the writer kept it busy: try again */
+}
+
+long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
+	       uint64_t info, uint64_t flags, long *len, int *block)
+{
+	const struct sk_chan_desc *c;
+	struct sk_chan_state *st;
+	struct sk_msg_info *mi = NULL;
+	struct msg_hdr h;
+	uint8_t *dst;
+	uint64_t stamp = 0;
+	long err = 0;
+	int ch;
+
+	c = port_chan(p, id, SK_PORT_RECV, SK_FID_CHAN_RECV, &err);
+	if (!c)
+		return err;
+	ch = (int)(c - sk_system.chans);
+	st = c->st;
+	if (c->kind == SK_CHAN_SHARED)
+		return monitor_deny(p, ch, SK_AUDIT_KIND, SK_FID_CHAN_RECV,
+				    SBI_ERR_INVALID_PARAM);
+	dst = (uint8_t *)part_guest_ptr(p, buf, cap, 1);
+	if (info)
+		mi = (struct sk_msg_info *)part_guest_ptr(p, info, sizeof(*mi), 1);
+	if (!dst || (info && (!mi || (info & 7))))
+		return monitor_deny(p, ch, SK_AUDIT_BAD_ADDRESS,
+				    SK_FID_CHAN_RECV, SBI_ERR_INVALID_ADDRESS);
+	if (c->kind == SK_CHAN_SAMPLING) {
+		err = sample_get(c, dst, cap, &h, &stamp);
+		if (err)
+			return err;
+	} else {
+		uint32_t head = st->head;
+		const struct msg_hdr *src;
+
+		if (head == __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE)) {
+			if (flags & SK_RECV_BLOCK) {
+				__atomic_store_n(&p->wait_port, id + 1,
+						 __ATOMIC_SEQ_CST);
+				*block = 1;
+			}
+			return SK_ERR_EMPTY;
+		}
+		src = (const struct msg_hdr *)(c->buf + (head % c->depth) *
+					       slot_size(c));
+		h = *src;
+		if (h.len > cap)
+			return SK_ERR_SIZE;	/* left queued: retry bigger */
+		memcpy(dst, src + 1, h.len);
+		__atomic_store_n(&st->head, head + 1, __ATOMIC_RELEASE);
+	}
+	p->wait_port = 0;
+	if (mi) {
+		uint64_t age = time_now() - stamp;
+
+		mi->len = h.len;
+		mi->type = h.type;
+		mi->age = c->kind == SK_CHAN_SAMPLING ? age : 0;
+		mi->valid = c->kind != SK_CHAN_SAMPLING || age <= c->refresh;
+		mi->epoch = __atomic_load_n(&st->epoch, __ATOMIC_RELAXED);
+	}
+	*len = h.len;
+	return SBI_SUCCESS;
+}
+
+/* Is p parked on a receive that could now complete? */
+int chan_ready(struct part *p)
+{
+	uint32_t port = __atomic_load_n(&p->wait_port, __ATOMIC_SEQ_CST);
+	const struct sk_chan_state *st;
+
+	if (!port)
+		return 0;
+	st = sk_system.chans[p->desc->ports[port - 1].chan].st;
+	return __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE) != st->head;
+}
+
+long chan_notify(struct part *p, uint64_t id)
+{
+	const struct sk_chan_desc *c;
+	long err = 0;
+
+	c = port_chan(p, id, SK_PORT_SEND, SK_FID_CHAN_NOTIFY, &err);
+	if (!c)
+		return err;
+	for (unsigned i = 0; i < c->nreaders; i++)
+		__atomic_or_fetch(&part_get(c->readers[i])->notify_pending,
+				  1UL << c->reader_port[i], __ATOMIC_RELEASE);
+	return SBI_SUCCESS;
+}
+
+long chan_status(struct part *p, uint64_t id, uint64_t out)
+{
+	const struct sk_chan_desc *c;
+	struct sk_chan_status *s;
+	long err = 0;
+
+	c = port_chan(p, id, 0, SK_FID_CHAN_STATUS, &err);
+	if (!c)
+		return err;
+	s = (struct sk_chan_status *)part_guest_ptr(p, out, sizeof(*s), 1);
+	if (!s || (out & 3))
+		return monitor_deny(p, (int)(c - sk_system.chans),
+				    SK_AUDIT_BAD_ADDRESS, SK_FID_CHAN_STATUS,
+				    SBI_ERR_INVALID_ADDRESS);
+	s->kind = c->kind;
+	s->dir = p->desc->ports[id].dir;
+	s->msg_size = c->msg_size;
+	s->depth = c->depth;
+	if (c->kind == SK_CHAN_QUEUING)
+		s->count = __atomic_load_n(&c->st->tail, __ATOMIC_ACQUIRE) -
+			   __atomic_load_n(&c->st->head, __ATOMIC_ACQUIRE);
+	else
+		s->count = c->kind == SK_CHAN_SAMPLING && c->st->seq ? 1 : 0;
+	s->drops = c->st->drops;
+	s->epoch = c->st->epoch;
+	s->readers = c->nreaders;
+	return SBI_SUCCESS;
+}
+
+/*
+ * p was restarted.  Channels it writes start a new epoch that readers
+ * can see, and its shared windows are cleared with the rest of its
+ * memory.  Messages it had not yet read stay queued for the new run.
+ */
+void chan_part_restarted(struct part *p)
+{
+	for (unsigned i = 0; i < p->desc->nports; i++) {
+		const struct sk_port *pt = &p->desc->ports[i];
+		const struct sk_chan_desc *c = &sk_system.chans[pt->chan];
+
+		if (pt->dir != SK_PORT_SEND)
+			continue;
+		__atomic_add_fetch(&c->st->epoch, 1, __ATOMIC_RELEASE);
+		if (c->kind == SK_CHAN_SHARED)
+			memset((void *)c->win_hpa, 0, c->win_size);
+	}
+	p->wait_port = 0;
+	p->notify_pending = 0;
+}
+
+void chan_summary(void)
+{
+	for (unsigned i = 0; i < sk_system.nchans; i++) {
+		const struct sk_chan_desc *c = &sk_system.chans[i];
+
+		if (c->kind == SK_CHAN_SHARED)
+			continue;
+		sk_event("event=chan name=%s sent=%u drops=%u epoch=%u",
+			 c->name, c->st->tail ? c->st->tail : c->st->seq / 2,
+			 c->st->drops, c->st->epoch);
+	}
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * monitor.c - the security monitor.  Every message the kernel copies
+ * between partitions is checked against its channel's policy (allowed
+ * type tags, size, rate per major frame) before it is queued.  Every
+ * refusal, by the policy or by argument checks, becomes an audit record:
+ * a console line and, if the system has one, a record on the audit
+ * partition's channel.  Auditing never blocks: a full audit channel is
+ * counted, and a partition flooding refusals is throttled to a few
+ * records per frame, the rest counted.
+ */
+#include "arch/csr.h"
+#include "sk/chan.h"
+#include "sk/console.h"
+#include "sk/sched.h"
+#include "sk_abi.h"
+
+#define AUDIT_PER_FRAME	8	/* records per partition per major frame */
+
+#define SK_AUDIT_NAME(n, id, s) [n] = s,
+static const char *const reason_names[] = { SK_AUDIT_REASONS(SK_AUDIT_NAME) };
+#undef SK_AUDIT_NAME
+
+static uint32_t audit_dropped;		/* audit channel was full */
+static uint32_t audit_lock;		/* the audit channel has many writers */
+
+int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
+		  uint64_t type)
+{
+	struct sk_chan_state *st = c->st;
+	uint64_t frame = this_hart(p)->frames;
+
+	if (type >= 64 || !(c->types >> type & 1))
+		return SK_AUDIT_TYPE;
+	if (len > c->max_size)
+		return SK_AUDIT_SIZE;
+	if (c->max_per_frame) {
+		if (st->rate_frame != frame) {
+			st->rate_frame = frame;
+			st->rate_count = 0;
+		}
+		if (st->rate_count >= c->max_per_frame)
+			return SK_AUDIT_RATE;
+		st->rate_count++;
+	}
+	return 0;
+}
+
+long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
+{
+	uint64_t frame = this_hart(p)->frames;
+	const char *cname = chan >= 0 ? sk_system.chans[chan].name : "-";
+
+	p->denials++;
+	if (p->audit_frame != frame) {
+		p->audit_frame = frame;
+		p->audit_count = 0;
+	}
+	if (p->audit_count >= AUDIT_PER_FRAME) {
+		p->audit_suppressed++;
+		return err;
+	}
+	p->audit_count++;
+	sk_event("event=deny part=%s chan=%s reason=%s", p->desc->name, cname,
+		 reason_names[reason]);
+	if (sk_system.audit_chan) {
+		struct sk_audit_rec r = {
+			.time = time_now(), .part = p->desc->id,
+			.chan = (short)chan, .reason = (unsigned short)reason,
+			.call = (unsigned short)call,
+		};
+
+		while (__atomic_exchange_n(&audit_lock, 1, __ATOMIC_ACQUIRE))
+			;
+		if (chan_put(&sk_system.chans[sk_system.audit_chan - 1], &r,
+			     sizeof(r), 0))
+			audit_dropped++;
+		__atomic_store_n(&audit_lock, 0, __ATOMIC_RELEASE);
+	}
+	return err;
+}
+
+void monitor_summary(void)
+{
+	uint32_t suppressed = 0;
+
+	for (unsigned i = 0; i < sk_system.nparts; i++)
+		suppressed += part_get(i)->audit_suppressed;
+	if (sk_system.audit_chan || suppressed)
+		sk_event("event=audit suppressed=%u dropped=%u", suppressed,
+			 audit_dropped);
+}

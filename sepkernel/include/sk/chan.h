@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* chan.h - channels: the only route between partitions. */
+#ifndef SK_CHAN_H
+#define SK_CHAN_H
+
+#include <stdint.h>
+#include "sk/part.h"
+
+void chan_boot(void);
+long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
+	       uint64_t type);
+long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
+	       uint64_t info, uint64_t flags, long *len, int *block);
+long chan_notify(struct part *p, uint64_t id);
+long chan_status(struct part *p, uint64_t id, uint64_t out);
+int chan_ready(struct part *p);
+void chan_part_restarted(struct part *p);
+void chan_summary(void);
+
+/* The security monitor (monitor.c). */
+int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
+		  uint64_t type);
+long monitor_deny(struct part *p, int chan, int reason, unsigned call,
+		  long err);
+void monitor_summary(void);
+
+/* Copy a message into a queuing or sampling channel (also the kernel's). */
+long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
+	      uint32_t type);
+
+#endif /* SK_CHAN_H */
