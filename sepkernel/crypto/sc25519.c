@@ -138,10 +138,11 @@ static inline unsigned int sc25519_bits(const uint64_t x[5], unsigned int pos,
 }
 
 /*
- * Left-to-right digits are consumed by the ladder, but recoding runs
- * right to left: at each odd position take the next w bits plus the
- * pending carry, and turn values >= 2^(w-1) negative by borrowing one
- * from the next window. Variable time: scalars here are public.
+ * Recoding runs from the least significant bit: where the remaining
+ * value is odd, take the next w bits plus the pending carry as the
+ * digit, and make values >= 2^(w-1) negative by carrying one into the
+ * next window. For s < 2^253 the last carry lands below bit 256.
+ * Variable time: scalars here are public.
  */
 void sc25519_wnaf(int8_t naf[256], const uint8_t s[32], unsigned int w)
 {
