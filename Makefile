@@ -23,12 +23,12 @@ Q	:= $(if $(filter 1,$(V)),,@)
 KCFLAGS	:= -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	   -ffreestanding -nostdlib -fno-builtin -fno-tree-loop-distribute-patterns \
 	   -fno-stack-protector -fno-pic -O2 -g -Wall -Wextra -Werror \
-	   -Isepkernel/include -Isbi
+	   -Isepkernel/include -Isepkernel -Isbi
 KSRC	:= $(wildcard sepkernel/arch/riscv/*.S sepkernel/arch/riscv/*.c \
 	   sepkernel/core/*.c sepkernel/drivers/*.c sepkernel/crypto/*.c) \
 	   sbi/vsbi.c sbi/sbi_call.c
 KOBJ	:= $(patsubst %,$(B)/kernel/%.o,$(KSRC))
-KHDR	:= $(wildcard sepkernel/include/*/*.h sbi/*.h)
+KHDR	:= $(wildcard sepkernel/include/*/*.h sepkernel/crypto/*.h sbi/*.h)
 
 $(B)/kernel/%.c.o: %.c $(KHDR)
 	@mkdir -p $(dir $@)
@@ -57,6 +57,23 @@ $(B)/partitions/%.elf: partitions/%/*.c $(SDK) $(SDKHDR)
 
 partitions: $(PELF)
 
+# ---- signing keys -----------------------------------------------------------
+# Every package is signed; the kernel embeds only the public key.  The
+# default is a DEVELOPMENT key made on first use; for a real key kept
+# outside the tree: make image SK_KEY=/path/to/key.pem (or a .pub file
+# with SK_PUBKEY=, signing the packages elsewhere).
+SIGN	:= $(PY) tools/sksign.py
+DEV_KEY	:= keys/dev-signing-key.pem
+SK_KEY	?= $(DEV_KEY)
+SK_PUBKEY ?= $(SK_KEY)
+
+keys:
+	$(SIGN) keygen --out keys
+
+$(DEV_KEY):
+	@echo "  KEYGEN  $@ (a DEVELOPMENT key: see README, Signed images)"
+	$(Q)$(SIGN) keygen --out keys >/dev/null
+
 # ---- a system: config -> tables + packages -> image.elf -------------------
 SKC	:= $(PY) tools/skc.py
 SKC_SRC	:= $(wildcard tools/skc.py tools/skc/*.py dts/*.in)
@@ -64,12 +81,20 @@ SKC_SRC	:= $(wildcard tools/skc.py tools/skc/*.py dts/*.in)
 $(OUT)/system.c: $(CONFIG) $(PELF) $(SKC_SRC)
 	$(Q)$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions
 
-$(OUT)/image.elf: $(OUT)/system.c $(KOBJ) sepkernel/arch/riscv/kernel.ld
+$(OUT)/signed: $(OUT)/system.c $(if $(filter $(DEV_KEY),$(SK_KEY)),$(DEV_KEY))
+	@echo "  SIGN    $(OUT)/*.pkg"
+	$(Q)$(SIGN) sign --key $(SK_KEY) $(OUT)/*.pkg > $(OUT)/signing.log
+	$(Q)touch $@
+
+$(OUT)/image.elf: $(OUT)/signed $(KOBJ) sepkernel/arch/riscv/kernel.ld
 	@echo "  LD      $@"
+	$(Q)$(SIGN) verify --key $(SK_PUBKEY) $(OUT)/*.pkg
+	$(Q)$(SIGN) pubkey-c --key $(SK_PUBKEY) --out $(OUT)/pubkey.c >/dev/null
 	$(Q)$(CC) $(KCFLAGS) -c $(OUT)/system.c -o $(OUT)/system.o
+	$(Q)$(CC) $(KCFLAGS) -c $(OUT)/pubkey.c -o $(OUT)/pubkey.o
 	$(Q)$(CC) $(KCFLAGS) -c $(OUT)/blobs.S -o $(OUT)/blobs.o
 	$(Q)$(CC) $(KCFLAGS) -Wl,--no-warn-rwx-segments -Tsepkernel/arch/riscv/kernel.ld $(KOBJ) \
-		$(OUT)/system.o $(OUT)/blobs.o -o $@
+		$(OUT)/system.o $(OUT)/pubkey.o $(OUT)/blobs.o -o $@
 	@$(CROSS)size -A $@ | awk '/^\.text/ {print "kernel text: " $$2 " bytes"}'
 
 image: $(OUT)/image.elf
@@ -99,5 +124,5 @@ deps:
 clean:
 	rm -rf $(B)
 
-.PHONY: partitions image check run images test bench deps clean
+.PHONY: partitions image check run images test bench deps clean keys
 .SECONDARY:

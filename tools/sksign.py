@@ -10,6 +10,8 @@
         FILE.sig                  raw 64-byte Ed25519 signature of FILE
     sksign.py pubkey-c --key PEM|PUB --out FILE.c
         C source defining const uint8_t sk_signing_pubkey[32]
+    sksign.py verify --key PEM|PUB FILE...
+        checks FILE.sig for each FILE (the build refuses unsigned images)
 
 Signatures are pure Ed25519 (RFC 8032) over the file's bytes, which is
 what the kernel's ed25519_verify() checks. Exit status: 0 on success,
@@ -181,6 +183,25 @@ def cmd_pubkey_c(args):
     return 0
 
 
+def cmd_verify(args):
+    raw = load_public_key(args.key)
+    pub = Ed25519PublicKey.from_public_bytes(raw)
+    for path in args.files:
+        data = read_file(path, "input file")
+        if not os.path.exists(path + ".sig"):
+            raise SkSignError(f"{path}: unsigned (no {path}.sig); sign it "
+                              "with: tools/sksign.py sign --key PEM "
+                              f"{path}")
+        sig = read_file(path + ".sig", "signature")
+        try:
+            pub.verify(sig, data)
+        except InvalidSignature:
+            raise SkSignError(f"{path}.sig: does not match {path} under "
+                              f"{args.key}; sign it again with that key"
+                              ) from None
+    return 0
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog="sksign.py", description="Ed25519 signing for sepkernel images.")
@@ -201,6 +222,11 @@ def parse_args(argv):
     p.add_argument("--key", required=True, metavar="PEM|PUB")
     p.add_argument("--out", required=True, metavar="FILE.c")
     p.set_defaults(func=cmd_pubkey_c)
+
+    p = sub.add_parser("verify", help="check FILE.sig for each FILE")
+    p.add_argument("--key", required=True, metavar="PEM|PUB")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_verify)
     return ap.parse_args(argv)
 
 

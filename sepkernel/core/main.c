@@ -44,8 +44,17 @@ void sk_main(uint64_t hartid)
 		if (i != hartid &&
 		    sbi_hart_start(i, (uint64_t)sk_secondary_entry, 0))
 			sk_panic("hart_start", i, 0, 0);
-	/* The first major frame starts a little after now, on every hart. */
+	/*
+	 * The first major frame starts at the configured epoch (so that two
+	 * systems that boot differently still run in step) or right after
+	 * boot, on every hart at once.
+	 */
 	epoch = time_now() + 10;
+	if (sk_system.epoch > epoch)
+		epoch = sk_system.epoch;
+	else if (sk_system.epoch)
+		sk_event("event=warn what=epoch_missed by=%lu",
+			 epoch - sk_system.epoch);
 	sk_event("event=boot_done parts=%u ticks=%lu", sk_system.nparts,
 		 time_now() - sk_boot_time);
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);

@@ -4,6 +4,7 @@
  * restart.  The packages stay in kernel memory, outside every G-stage
  * table, so a restart always starts from the image that was built.
  */
+#include "arch/csr.h"
 #include "arch/gstage.h"
 #include "sk/board.h"
 #include "sk/chan.h"
@@ -12,6 +13,7 @@
 #include "sk/lib.h"
 #include "sk/part.h"
 #include "sk/sched.h"
+#include "sk/verify.h"
 
 /* Not in .bss: only the partitions that exist are initialised. */
 static struct part parts[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
@@ -42,11 +44,23 @@ void part_boot_all(void)
 
 		memset(p, 0, sizeof(*p));
 		p->desc = &sk_system.parts[i];
+		uint64_t t0 = time_now();
+
 		p->vcpu.hgatp = gstage_build(p->desc);
+		if (verify_part(p->desc, 1)) {
+			p->state = PART_STOPPED;	/* never runs */
+			if (sk_system.halt_on_reject)
+				sk_halt("rejected", p->desc->name);
+			continue;
+		}
 		part_load(p);
+		/* What a restart costs, with a margin, measured once here. */
+		p->restart_cost = (time_now() - t0) * 5 / 4 + 10;
 		p->state = PART_READY;
 		live++;
 	}
+	if (!live)
+		sk_halt("all_stopped", NULL);
 }
 
 /*
@@ -103,19 +117,37 @@ void part_stop(struct part *p, const char *reason)
 		sk_halt("all_stopped", NULL);
 }
 
-/* Reload p from its package; the health monitor decided it may. */
+/*
+ * Restart p: it stops running now, and the work of reloading it is done
+ * at the start of one of its own slots (part_restart_now), so the time
+ * it takes is charged to p and never to the partitions after it.
+ */
 void part_restart(struct part *p, const char *cause)
 {
 	struct hart *h = this_hart(p);
 
 	part_flush_line(p);
+	p->state = PART_RESTARTING;
+	p->restart_cause = cause;
+	if (h->loaded == p)
+		h->discard = 1;
+}
+
+/* Verify and reload p; called by the scheduler inside p's slot. */
+void part_restart_now(struct part *p)
+{
+	struct hart *h = this_hart(p);
+
+	if (verify_part(p->desc, 0)) {	/* the package must still check out */
+		part_stop(p, "rejected");
+		return;
+	}
 	part_load(p);
 	chan_part_restarted(p);
+	p->state = PART_READY;
 	p->restarts++;
 	p->window_restarts++;
 	p->kick_frame = h->frames;
-	if (h->loaded == p)
-		h->discard = 1;
 	sk_event("event=restart part=%s cause=%s count=%u", p->desc->name,
-		 cause, p->restarts);
+		 p->restart_cause, p->restarts);
 }

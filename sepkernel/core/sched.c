@@ -101,10 +101,11 @@ static struct part *sched_pick(struct hart *h)
 		timer_arm(~0UL);
 		return NULL;
 	}
-	for (;;) {
+	for (;; now = time_now()) {
 		const struct sk_slot *s = &pl->slots[h->slot];
 		uint64_t start = h->frame_start + s->start;
 		uint64_t end = start + s->length;
+		uint64_t stop;
 		struct part *p;
 
 		if (now >= end) {
@@ -115,14 +116,36 @@ static struct part *sched_pick(struct hart *h)
 			timer_arm(start);
 			return NULL;
 		}
-		timer_arm(end);
-		if (s->part < 0)
+		/*
+		 * The guard: the slot's owner stops guard ticks before the
+		 * end, so whatever the kernel is doing for it then is over by
+		 * the end, and the hart waits (wfi) for the exact boundary.
+		 * Each slot therefore starts on time whatever the one before
+		 * it did.
+		 */
+		stop = end - sk_system.guard;
+		if (s->part < 0 || now >= stop) {
+			timer_arm(end);
 			return NULL;
+		}
 		p = part_get(s->part);
-		if (h->yielded && !chan_ready(p))
+		if (p->state == PART_RESTARTING) {
+			/* Reload only when it fits before the guard (or never can). */
+			if (stop - now < p->restart_cost &&
+			    now - start > sk_system.guard) {
+				timer_arm(end);
+				return NULL;
+			}
+			part_restart_now(p);
+			continue;		/* that took time: look again */
+		}
+		if (p->state != PART_READY || (h->yielded && !chan_ready(p))) {
+			timer_arm(end);
 			return NULL;
+		}
+		timer_arm(stop);
 		h->yielded = 0;
-		return p->state == PART_READY ? p : NULL;
+		return p;
 	}
 }
 

@@ -49,6 +49,19 @@ const char *sk_dt_str(const char *node, const char *prop);
 const char *sk_name(void);			/* this partition's name */
 uint64_t sk_ram_size(void);			/* bytes of RAM at 0x80000000 */
 
+/*
+ * Channels: ids come from the device tree; calls return 0 or a negative
+ * SBI_ERR_* / SK_ERR_* code (sk_recv: the length received).
+ */
+int sk_chan(const char *name);			/* -1 if not granted */
+long sk_send(int ch, const void *msg, size_t len, unsigned type);
+long sk_recv(int ch, void *buf, size_t cap, struct sk_msg_info *info);
+long sk_recv_wait(int ch, void *buf, size_t cap, struct sk_msg_info *info);
+long sk_notify(int ch);				/* ring the readers' doorbell */
+long sk_status(int ch, struct sk_chan_status *st);
+uint64_t sk_notified(void);			/* doorbells pending, cleared */
+void *sk_window(const char *name, size_t *size);	/* shared window */
+
 /* Interrupts: the virtual timer and doorbells, delivered to these hooks. */
 void sk_irq_init(void);				/* install the vector, enable */
 void sk_on_timer(void);				/* weak: override to handle */

@@ -12,6 +12,7 @@
 enum part_state {
 	PART_READY = 0,		/* runs in its slots */
 	PART_STOPPED,		/* halted for good */
+	PART_RESTARTING,	/* to be reloaded at the start of its next slot */
 };
 
 struct part {
@@ -23,6 +24,8 @@ struct part {
 	uint32_t window_restarts;	/* inside the current restart window */
 	uint64_t window_frame;	/* frame where that window began */
 	uint64_t slots;		/* slots it was given */
+	uint64_t restart_cost;	/* ticks a reload takes, measured at boot */
+	const char *restart_cause;
 	uint32_t denials;
 	uint64_t kick_frame;	/* frame of the last watchdog kick */
 	uint64_t notify_pending;	/* doorbells rung, bit = port id */
@@ -37,6 +40,7 @@ struct part {
 struct part *part_get(unsigned id);
 void part_boot_all(void);
 void part_restart(struct part *p, const char *cause);
+void part_restart_now(struct part *p);
 void part_stop(struct part *p, const char *reason);
 void part_flush_line(struct part *p);
 const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,

@@ -97,6 +97,7 @@ struct sk_part_desc {
 	 */
 	const uint8_t *pkg;
 	uint64_t pkg_size;
+	const uint8_t *sig;	/* Ed25519 signature of the whole package */
 	uint64_t image_size;
 	uint64_t dtb_off, dtb_size;
 	uint64_t cfg_off, cfg_size;
@@ -132,6 +133,9 @@ struct sk_system {
 	uint32_t nharts;
 	uint64_t timebase_hz;	/* ticks per second of the time CSR */
 	uint64_t stop_after;	/* ticks after boot to halt, 0 = never */
+	uint8_t halt_on_reject;	/* a rejected package stops the system */
+	uint64_t guard;		/* ticks at each slot's end kept for the kernel */
+	uint64_t epoch;		/* time the first frame starts, 0 = after boot */
 	const struct sk_part_desc *parts;
 	const struct sk_plan *plans;	/* one per hart, index = hart id */
 	uint32_t nchans;
