@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: MIT
+"""Promise 5 (integrity): a partition's package runs only if its Ed25519
+signature checks out under the key built into the kernel."""
+import re
+import shutil
+import subprocess
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sk import BUILD, ROOT, boot, build, layout
+
+CONFIG = ROOT / "configs/demo.toml"
+CROSS = "riscv64-unknown-elf-"
+
+
+def symbols(elf):
+    """name -> (address, file offset) for the package/signature symbols."""
+    out = subprocess.run([CROSS + "readelf", "-SW", str(elf)], capture_output=True,
+                         text=True, check=True).stdout
+    sec = next(l for l in out.splitlines() if " .sk_pkgs " in l).split()
+    i = sec.index(".sk_pkgs")
+    addr, off = int(sec[i + 2], 16), int(sec[i + 3], 16)
+    nm = subprocess.run([CROSS + "nm", str(elf)], capture_output=True, text=True,
+                        check=True).stdout
+    syms = {}
+    for line in nm.splitlines():
+        a, _, name = line.split()
+        if re.fullmatch(r"sk_(pkg|sig)_\d+", name):
+            syms[name] = int(a, 16) - addr + off
+    return syms
+
+
+@pytest.fixture(scope="module")
+def demo():
+    out = build(CONFIG)
+    return out, layout(CONFIG), symbols(out / "image.elf")
+
+
+def patched(tmp_path, out, edits):
+    """A copy of the system with bytes of image.elf changed."""
+    dst = tmp_path / "sys"
+    dst.mkdir()
+    shutil.copy(out / "qemu.args", dst)
+    data = bytearray((out / "image.elf").read_bytes())
+    for off, value in edits:
+        data[off] = value if isinstance(value, int) else data[off] ^ 0xFF
+    (dst / "image.elf").write_bytes(bytes(data))
+    return dst / "image.elf"
+
+
+def test_measured_boot_records_match_the_build(demo):
+    out, lay, _ = demo
+    run = boot(CONFIG)
+    log = (out / "signing.log").read_text()
+    for p in lay["partitions"]:
+        ev = run.one("verified", part=p["name"])
+        assert ev["sha256"] == p["sha256"]
+        assert f"{p['name']}.pkg sha256={p['sha256']}" in log
+        assert run.output[p["name"]][-1] == "bye"
+    assert not run.of("reject")
+
+
+# Where to flip a byte in one partition's signed region: its code, its
+# data, its device tree, its config entry, its signature.
+SITES = {
+    "code_start": lambda p: p["entry"] - 0x80000000,
+    "image_end": lambda p: p["image_size"] - 1,
+    "dtb_header": lambda p: p["dtb_off"],
+    "dtb_body": lambda p: p["dtb_off"] + p["dtb_size"] // 2,
+    "config": lambda p: p["cfg_off"] + 3,
+    "padding": lambda p: p["pkg_size"] - 1,
+}
+
+
+@pytest.mark.parametrize("victim", [0, 1])
+@pytest.mark.parametrize("site", sorted(SITES) + ["signature_r", "signature_s"])
+def test_one_flipped_byte_rejects_that_partition_only(demo, tmp_path, victim, site):
+    out, lay, syms = demo
+    parts = lay["partitions"]
+    p = parts[victim]
+    if site == "signature_r":
+        off = syms[f"sk_sig_{victim}"] + 5
+    elif site == "signature_s":
+        off = syms[f"sk_sig_{victim}"] + 40
+    else:
+        off = syms[f"sk_pkg_{victim}"] + SITES[site](p)
+    run = boot(image=patched(tmp_path, out, [(off, None)]))
+    assert not run.timed_out, run.raw
+    rej = run.one("reject", part=p["name"])
+    assert rej["reason"] in ("bad_signature", "bad_r", "s_out_of_range",
+                             "small_order_r")
+    assert p["name"] not in run.output           # never ran a single instruction
+    other = parts[1 - victim]
+    run.one("verified", part=other["name"])
+    assert run.output[other["name"]][-1] == "bye"
+
+
+def test_signed_with_another_key_is_rejected_whole(demo, tmp_path):
+    out, lay, syms = demo
+    other = Ed25519PrivateKey.generate()
+    edits = []
+    for p in lay["partitions"]:
+        sig = other.sign((out / f"{p['name']}.pkg").read_bytes())
+        edits += [(syms[f"sk_sig_{p['id']}"] + i, b) for i, b in enumerate(sig)]
+    run = boot(image=patched(tmp_path, out, edits))
+    assert not run.timed_out, run.raw
+    assert len(run.of("reject")) == len(lay["partitions"])
+    assert not run.output
+    assert run.halt["reason"] == "all_stopped"
+
+
+def test_an_unsigned_image_is_refused_by_the_build(tmp_path):
+    b = tmp_path / "b"
+    r = subprocess.run(["make", "--no-print-directory", "image", f"B={b}",
+                        f"CONFIG={CONFIG}"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    (b / "demo" / "beta.pkg.sig").unlink()
+    (b / "demo" / "image.elf").unlink()
+    (b / "demo" / "signed").touch()
+    r = subprocess.run(["make", "--no-print-directory", "image", f"B={b}",
+                        f"CONFIG={CONFIG}"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode != 0
+    assert "beta.pkg: unsigned" in r.stderr
+    assert not (b / "demo" / "image.elf").exists()
+
+
+def test_a_missing_key_is_a_clear_error(tmp_path):
+    r = subprocess.run(["make", "--no-print-directory", "image", f"B={tmp_path}",
+                        f"CONFIG={CONFIG}", f"SK_KEY={tmp_path}/nokey.pem"],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode != 0
+    assert "nokey.pem: private key not found" in r.stderr
