@@ -54,14 +54,14 @@ class Run:
     output: dict = field(default_factory=dict)     # partition -> [lines]
     lines: list = field(default_factory=list)      # (who, text), in order
 
-    def of(self, name, **match):
-        """Events called name whose keys match (values compared as str)."""
-        return [e for e in self.events if e["event"] == name and
+    def of(self, ev, /, **match):
+        """Events called ev whose keys match (values compared as str)."""
+        return [e for e in self.events if e["event"] == ev and
                 all(e.get(k) == str(v) for k, v in match.items())]
 
-    def one(self, name, **match):
-        found = self.of(name, **match)
-        assert len(found) == 1, f"expected one {name} {match}, got {found}\n{self.raw}"
+    def one(self, ev, /, **match):
+        found = self.of(ev, **match)
+        assert len(found) == 1, f"expected one {ev} {match}, got {found}\n{self.raw}"
         return found[0]
 
     @property

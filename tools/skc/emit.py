@@ -8,7 +8,7 @@ from . import layout
 from . import units as u
 
 
-def write_all(outdir, final_dir, src, system, parts, plans, limit):
+def write_all(outdir, final_dir, src, system, parts, plans, limit, chans=()):
     """Write every output into outdir; paths inside refer to final_dir."""
     for p in parts:
         _write(outdir, p.name + ".bin", p.flat)
@@ -16,8 +16,9 @@ def write_all(outdir, final_dir, src, system, parts, plans, limit):
         _write(outdir, p.name + ".dtb", p.dtb)
         _write(outdir, p.name + ".pkg", p.pkg)
     _write(outdir, "blobs.S", blobs_s(final_dir, src, parts, limit).encode())
-    _write(outdir, "system.c", system_c(src, system, parts, plans).encode())
-    _write(outdir, "layout.json", layout_json(system, parts, plans, limit).encode())
+    _write(outdir, "system.c", system_c(src, system, parts, plans, chans).encode())
+    _write(outdir, "layout.json", layout_json(system, parts, plans, limit,
+                                              chans).encode())
     _write(outdir, "qemu.args", ("-smp %d -m %dM\n" %
                                  (system.harts, system.memory // u.MIB)).encode())
 
@@ -52,7 +53,64 @@ def _c_str(s):
     return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def system_c(src, system, parts, plans):
+def _channels_c(chans):
+    """Channel descriptors, their kernel-only storage and each partition's ports."""
+    out = []
+    for c in chans:
+        if c.buf_size():
+            out.append("static uint8_t sk_chan_buf_%d[%d]\n\t__attribute__((aligned(8), "
+                       "section(\".sk_noinit\")));\n" % (c.id, c.buf_size()))
+        out.append("static struct sk_chan_state sk_chan_st_%d\n\t__attribute__((section("
+                   "\".sk_noinit\")));\n" % c.id)
+    if chans:
+        out.append("\nstatic const struct sk_chan_desc sk_chans[%d] = {\n" % len(chans))
+    for c in chans:
+        rport = []
+        for r in c.readers:
+            rport.append(next(i for i, pt in enumerate(r.ports) if pt.chan is c))
+        fields = [
+            ("name", _c_str(c.name)),
+            ("kind", {"queuing": "SK_CHAN_QUEUING", "sampling": "SK_CHAN_SAMPLING",
+                      "shared": "SK_CHAN_SHARED"}[c.kind]),
+            ("nreaders", len(c.readers)),
+            ("writer", c.writer.id if c.writer else "SK_CHAN_KERNEL"),
+            ("readers", "{ %s }" % ", ".join(str(r.id) for r in c.readers)),
+            ("reader_port", "{ %s }" % ", ".join(str(i) for i in rport)),
+            ("msg_size", c.msg_size),
+            ("depth", c.depth),
+            ("refresh", "%dUL" % c.refresh),
+            ("win_hpa", "0x%xUL" % c.win_hpa),
+            ("win_size", "0x%xUL" % c.size),
+            ("types", "0x%xUL" % c.types),
+            ("max_size", c.max_size),
+            ("max_per_frame", c.max_per_frame),
+            ("buf", "sk_chan_buf_%d" % c.id if c.buf_size() else "0"),
+            ("st", "&sk_chan_st_%d" % c.id),
+        ]
+        out.append("\t[%d] = {\t/* %s */\n" % (c.id, c.label))
+        out.extend("\t\t.%s = %s,\n" % (k, v) for k, v in fields)
+        out.append("\t},\n")
+    if chans:
+        out.append("};\n\n")
+    return "".join(out)
+
+
+def _ports_c(parts):
+    out = []
+    for p in parts:
+        if not p.ports:
+            continue
+        out.append("static const struct sk_port sk_ports_%d[%d] = {\t/* %s */\n" %
+                   (p.id, len(p.ports), p.name))
+        for i, pt in enumerate(p.ports):
+            out.append("\t[%d] = { .chan = %d, .dir = %s, .win_gpa = 0x%xUL },"
+                       "\t/* %s */\n" % (i, pt.chan.id, "SK_PORT_SEND" if pt.dir == "send"
+                                          else "SK_PORT_RECV", pt.win_gpa, pt.chan.name))
+        out.append("};\n\n")
+    return "".join(out)
+
+
+def system_c(src, system, parts, plans, chans=()):
     """The static tables of sk/system.h."""
     out = [_header(src), '#include "sk/system.h"\n\n']
     for p in parts:
@@ -77,6 +135,8 @@ def system_c(src, system, parts, plans):
                    (h, plan.major_frame, len(plan.slots), slots))
     out.append("};\n\n")
 
+    out.append(_channels_c(chans))
+    out.append(_ports_c(parts))
     out.append("static const struct sk_part_desc sk_parts[%d] = {\n" % len(parts))
     for p in parts:
         flags = []
@@ -105,18 +165,24 @@ def system_c(src, system, parts, plans):
             ("max_restarts", p.max_restarts),
             ("restart_window", "%dU" % p.restart_window),
             ("watchdog", "%dU" % p.watchdog),
+            ("nports", len(p.ports)),
+            ("ports", "sk_ports_%d" % p.id if p.ports else "0"),
         ]
         out.append("\t[%d] = {\n" % p.id)
         out.extend("\t\t.%s = %s,\n" % (k, v) for k, v in fields)
         out.append("\t},\n")
     out.append("};\n\n")
 
+    audit = next((c.id + 1 for c in chans if c.writer is None), 0)
     out.append("const struct sk_system sk_system = {\n"
                "\t.name = %s,\n\t.nparts = %d,\n\t.nharts = %d,\n"
                "\t.timebase_hz = %dUL,\n\t.stop_after = %dUL,\n"
-               "\t.parts = sk_parts,\n\t.plans = sk_plans,\n};\n\n" %
+               "\t.halt_on_reject = %d,\n\t.guard = %dUL,\n\t.epoch = %dUL,\n"
+               "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
+               "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
-                system.stop_after))
+                system.stop_after, system.on_reject == "halt", system.guard,
+                system.epoch, len(chans), "sk_chans" if chans else "0", audit))
 
     pages = sum(layout.pool_pages(p) for p in parts)
     out.append("/* G-stage tables: per partition a 16 KiB root, then one page per\n"
@@ -127,7 +193,7 @@ def system_c(src, system, parts, plans):
     return "".join(out)
 
 
-def layout_json(system, parts, plans, limit):
+def layout_json(system, parts, plans, limit, chans=()):
     """Where everything went, for people and for the test harness."""
     doc = {
         "system": system.name,
@@ -145,7 +211,19 @@ def layout_json(system, parts, plans, limit):
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
             "cfg_off": p.cfg_off, "cfg_size": p.cfg_size,
             "sha256": p.sha256,
+            "ports": [{"channel": pt.chan.name, "dir": pt.dir, "win_gpa": pt.win_gpa}
+                      for pt in p.ports],
         } for p in parts],
+        "channels": [{
+            "name": c.name, "id": c.id, "kind": c.kind,
+            "writer": c.writer.name if c.writer else None,
+            "readers": [r.name for r in c.readers], "msg_size": c.msg_size,
+            "depth": c.depth, "refresh": c.refresh, "size": c.size,
+            "win_hpa": c.win_hpa, "types": c.types, "max_size": c.max_size,
+            "max_per_frame": c.max_per_frame,
+        } for c in chans],
+        "guard": system.guard,
+        "epoch": system.epoch,
         "plans": [{
             "hart": h,
             "major_frame": plan.major_frame,

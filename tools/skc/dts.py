@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+"""Per-partition device trees: fill dts/partition.dts.in, run dtc."""
+
+import os
+import string
+import subprocess
+
+from . import units as u
+
+TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "..", "dts", "partition.dts.in")
+
+
+class DtsError(Exception):
+    pass
+
+
+def _quote(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def render(template, system, part, channels=()):
+    """The DTS text of one partition."""
+    args = ""
+    for k, v in part.args.items():
+        if isinstance(v, str):
+            args += "\t\t%s = %s;\n" % (k, _quote(v))
+        else:
+            args += "\t\t%s = /bits/ 64 <0x%x>;\n" % (k, v)
+    return string.Template(template).substitute(
+        name=part.name,
+        id=part.id,
+        system=system.name,
+        timebase=u.TIMEBASE_HZ,
+        mem_hi="0x%x" % (part.memory >> 32),
+        mem_lo="0x%x" % (part.memory & 0xffffffff),
+        args=args,
+        channels=_render_channels(part, channels))
+
+
+def _render_channels(part, channels):
+    """The /channels node: one subnode per grant, named after the channel."""
+    ports = getattr(part, "ports", [])
+    if not ports:
+        return ""
+    s = "\tchannels {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n"
+    for i, port in enumerate(ports):
+        c = port.chan
+        s += "\n\t\t%s {\n" % c.name
+        s += "\t\t\tid = <%d>;\n" % i
+        s += "\t\t\tkind = %s;\n" % _quote(c.kind)
+        s += "\t\t\tdirection = %s;\n" % _quote(port.dir)
+        s += "\t\t\tpeer = %s;\n" % _quote(
+            (c.writer.name if c.writer else "sk") if port.dir == "receive"
+            else ",".join(r.name for r in c.readers))
+        if c.kind in ("queuing", "sampling"):
+            s += "\t\t\tmsg-size = <%d>;\n" % c.msg_size
+        if c.kind == "queuing":
+            s += "\t\t\tdepth = <%d>;\n" % c.depth
+        if c.kind == "sampling":
+            s += "\t\t\trefresh = /bits/ 64 <%d>;\n" % c.refresh
+        if c.kind == "shared":
+            s += "\t\t\treg = <0x%x 0x%x 0x%x 0x%x>;\n" % (
+                port.win_gpa >> 32, port.win_gpa & 0xffffffff,
+                c.size >> 32, c.size & 0xffffffff)
+            s += "\t\t\tread-only;\n" if port.dir == "receive" else ""
+        s += "\t\t};\n"
+    return s + "\t};\n"
+
+
+def compile_dts(text):
+    """DTS text -> DTB bytes, by dtc; raises DtsError with dtc's words."""
+    try:
+        r = subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "-", "-"],
+                           input=text.encode(), capture_output=True, check=False)
+    except OSError as e:
+        raise DtsError("cannot run dtc: %s" % e.strerror) from None
+    if r.returncode != 0 or not r.stdout:
+        msg = r.stderr.decode(errors="replace").strip().replace("\n", " | ")
+        raise DtsError("dtc failed (exit %d): %s" % (r.returncode, msg))
+    return r.stdout
