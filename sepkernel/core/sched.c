@@ -68,6 +68,25 @@ void sched_init_hart(unsigned id, uint64_t epoch)
 	csr_set(sie, 1UL << IRQ_S_TIMER | 1UL << IRQ_S_SOFT);
 }
 
+void tick_sync(uint64_t t);
+
+/*
+ * Idle until boundary b (b > now).  With a guard the system is in exact
+ * mode: the timer is set two ticks early and tick_sync() covers the last
+ * stretch, so the hart reaches b at the same instant after it however
+ * the timer was armed.  Returns 1 when b has been reached, 0 when the
+ * caller should wait (wfi) for the timer.
+ */
+static int wait_for(uint64_t now, uint64_t b)
+{
+	if (sk_system.guard && b - now <= 2) {
+		tick_sync(b);
+		return 1;
+	}
+	timer_arm(sk_system.guard ? b - 2 : b);
+	return 0;
+}
+
 /* Move to the next slot; at the end of a frame, start the next one. */
 static void advance(struct hart *h)
 {
@@ -113,7 +132,8 @@ static struct part *sched_pick(struct hart *h)
 			continue;
 		}
 		if (now < start) {		/* an idle gap before the slot */
-			timer_arm(start);
+			if (wait_for(now, start))
+				continue;
 			return NULL;
 		}
 		/*
@@ -125,7 +145,8 @@ static struct part *sched_pick(struct hart *h)
 		 */
 		stop = end - sk_system.guard;
 		if (s->part < 0 || now >= stop) {
-			timer_arm(end);
+			if (wait_for(now, end))
+				continue;
 			return NULL;
 		}
 		p = part_get(s->part);
@@ -133,14 +154,16 @@ static struct part *sched_pick(struct hart *h)
 			/* Reload only when it fits before the guard (or never can). */
 			if (stop - now < p->restart_cost &&
 			    now - start > sk_system.guard) {
-				timer_arm(end);
+				if (wait_for(now, end))
+					continue;
 				return NULL;
 			}
 			part_restart_now(p);
 			continue;		/* that took time: look again */
 		}
 		if (p->state != PART_READY || (h->yielded && !chan_ready(p))) {
-			timer_arm(end);
+			if (wait_for(now, end))
+				continue;
 			return NULL;
 		}
 		timer_arm(stop);
