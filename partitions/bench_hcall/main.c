@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench_hcall - null hypercall cost.  For each round it measures, with
- * instret, N iterations of the same unrolled-free loop three ways:
+ * instret, N iterations of one small loop in three versions:
  * with a `nop` where the ecall would be (the baseline), with an
  * SK_FID_NOP ecall, and with an SBI BASE get_spec_version ecall.  The
  * difference to the baseline, divided by N, is what one call costs.

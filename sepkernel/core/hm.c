@@ -118,6 +118,7 @@ void sk_halt(const char *reason, const char *part)
 	for (unsigned i = 0; i < sk_system.nparts; i++)
 		part_flush_line(part_get(i));
 	summary();
+	sched_summary();
 	chan_summary();
 	monitor_summary();
 	if (part)

@@ -27,7 +27,7 @@ static void enter_first(unsigned hartid)
 	struct hart *h = &sk_harts[hartid];
 
 	sched_init_hart(hartid, epoch);
-	vcpu_enter((struct vcpu *)((uint64_t)sched_run(h) & ~VCPU_DISCARD));
+	vcpu_enter(sched_run(h));
 }
 
 void sk_main(uint64_t hartid) __attribute__((noreturn));

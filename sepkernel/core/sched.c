@@ -14,6 +14,7 @@
 #include "sbi_call.h"
 #include "sk/board.h"
 #include "sk/chan.h"
+#include "sk/console.h"
 #include "sk/hm.h"
 #include "sk/sched.h"
 
@@ -68,22 +69,35 @@ void sched_init_hart(unsigned id, uint64_t epoch)
 	csr_set(sie, 1UL << IRQ_S_TIMER | 1UL << IRQ_S_SOFT);
 }
 
-void tick_sync(uint64_t t);
+/*
+ * Exact mode (a guard is configured and the hart has Sstc): a timer set
+ * through stimecmp fires at the tick it names plus the sub-tick phase of
+ * the moment it was written, and that moment depends on what the
+ * partition before did.  So boundaries are approached SYNC_TICKS early
+ * and the last stretch is covered by tick_sync() on the way out of the
+ * kernel (trap.S), after all the switch work, on a path of fixed length:
+ * every slot then starts at the same instant after its boundary.
+ */
+#define SYNC_TICKS	10	/* 1 us: room for the switch work before it */
+
+static int exact(void)
+{
+	return sk_system.guard && has_sstc;
+}
 
 /*
- * Idle until boundary b (b > now).  With a guard the system is in exact
- * mode: the timer is set two ticks early and tick_sync() covers the last
- * stretch, so the hart reaches b at the same instant after it however
- * the timer was armed.  Returns 1 when b has been reached, 0 when the
- * caller should wait (wfi) for the timer.
+ * Idle until boundary b (> *now).  Returns 1 when b is close enough to
+ * treat as reached (*now = b, the exit path finishes the wait), 0 when
+ * the caller should wait for the timer.
  */
-static int wait_for(uint64_t now, uint64_t b)
+static int wait_for(struct hart *h, uint64_t *now, uint64_t b)
 {
-	if (sk_system.guard && b - now <= 2) {
-		tick_sync(b);
+	if (exact() && b - *now <= SYNC_TICKS) {
+		h->sync_at = b;
+		*now = b;
 		return 1;
 	}
-	timer_arm(sk_system.guard ? b - 2 : b);
+	timer_arm(exact() ? b - SYNC_TICKS : b);
 	return 0;
 }
 
@@ -108,19 +122,23 @@ static void advance(struct hart *h)
 		part_get(s->part)->slots++;
 }
 
-/* The partition that owns this hart now, or NULL to idle; arms the timer. */
+/*
+ * The partition that owns this hart now, or NULL to idle; arms the timer
+ * (in exact mode the stop deadline is armed on the way out, h->stop_at).
+ */
 static struct part *sched_pick(struct hart *h)
 {
 	const struct sk_plan *pl = h->plan;
 	uint64_t now = time_now();
 
+	h->sync_at = 0;
 	if (stop_at && now >= stop_at)
 		sk_halt("stop_after", NULL);
 	if (!pl->nslots) {
 		timer_arm(~0UL);
 		return NULL;
 	}
-	for (;; now = time_now()) {
+	for (;;) {
 		const struct sk_slot *s = &pl->slots[h->slot];
 		uint64_t start = h->frame_start + s->start;
 		uint64_t end = start + s->length;
@@ -132,20 +150,19 @@ static struct part *sched_pick(struct hart *h)
 			continue;
 		}
 		if (now < start) {		/* an idle gap before the slot */
-			if (wait_for(now, start))
+			if (wait_for(h, &now, start))
 				continue;
 			return NULL;
 		}
 		/*
 		 * The guard: the slot's owner stops guard ticks before the
 		 * end, so whatever the kernel is doing for it then is over by
-		 * the end, and the hart waits (wfi) for the exact boundary.
-		 * Each slot therefore starts on time whatever the one before
-		 * it did.
+		 * the end, and the next slot starts on time whatever this one
+		 * did.
 		 */
 		stop = end - sk_system.guard;
 		if (s->part < 0 || now >= stop) {
-			if (wait_for(now, end))
+			if (wait_for(h, &now, end))
 				continue;
 			return NULL;
 		}
@@ -154,19 +171,23 @@ static struct part *sched_pick(struct hart *h)
 			/* Reload only when it fits before the guard (or never can). */
 			if (stop - now < p->restart_cost &&
 			    now - start > sk_system.guard) {
-				if (wait_for(now, end))
+				if (wait_for(h, &now, end))
 					continue;
 				return NULL;
 			}
 			part_restart_now(p);
-			continue;		/* that took time: look again */
+			h->sync_at = 0;		/* that took time: look again */
+			now = time_now();
+			continue;
 		}
 		if (p->state != PART_READY || (h->yielded && !chan_ready(p))) {
-			if (wait_for(now, end))
+			if (wait_for(h, &now, end))
 				continue;
 			return NULL;
 		}
-		timer_arm(stop);
+		h->stop_at = stop < stop_at || !stop_at ? stop : stop_at;
+		if (!h->sync_at)
+			timer_arm(stop);
 		h->yielded = 0;
 		return p;
 	}
@@ -195,7 +216,7 @@ void sched_yield(struct hart *h)
 struct vcpu *sched_run(struct hart *h)
 {
 	struct part *next;
-	uint64_t discard;
+	uint64_t flags;
 
 	while (!(next = sched_pick(h))) {
 		wfi();	/* woken by the timer even with interrupts masked */
@@ -208,13 +229,30 @@ struct vcpu *sched_run(struct hart *h)
 		else
 			next->vcpu.hvip |= 1UL << IRQ_VS_SOFT;
 	}
+	flags = 0;
+	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
+		next->vcpu.sync_at = h->sync_at;
+		next->vcpu.sync_stop = h->stop_at;
+		flags = VCPU_SYNC;
+	}
 	if (next == h->loaded && !h->discard)
-		return &next->vcpu;
-	discard = h->discard || !h->loaded;
-	if (!discard)
+		return (struct vcpu *)((uint64_t)&next->vcpu | flags);
+	if (h->discard || !h->loaded)
+		flags |= VCPU_DISCARD;
+	else
 		vcpu_save(&h->loaded->vcpu);
 	vcpu_load(&next->vcpu);
 	h->loaded = next;
 	h->discard = 0;
-	return (struct vcpu *)((uint64_t)&next->vcpu | (discard ? VCPU_DISCARD : 0));
+	return (struct vcpu *)((uint64_t)&next->vcpu | flags);
+}
+
+/* How many slot entries could not be made exact (see tick.S). */
+void sched_summary(void)
+{
+	extern uint64_t sk_sync_late;
+
+	if (exact())
+		sk_event("event=timing exact=1 late_entries=%lu",
+			 __atomic_load_n(&sk_sync_late, __ATOMIC_RELAXED));
 }

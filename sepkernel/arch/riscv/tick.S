@@ -17,7 +17,8 @@
  * read that sees it lies r = 0 or 1 ns past that edge.  Burn a counted
  * loop to just before the edge of t, then read time 8 times in a row,
  * one nanosecond apart: read 4 tells r.  Pad the r = 0 path by one
- * instruction.  Both paths leave at t * 100 + 6 ns.
+ * instruction.  Both paths leave at t * 100 + 6 ns and return 0; a
+ * call made too late to be exact waits for t and returns 1.
  */
 	.section .text
 	.globl	tick_sync
@@ -42,8 +43,10 @@ tick_sync:
 	j	4f			/* r = 1 */
 3:	nop				/* r = 0: one nanosecond to make up */
 	nop
-4:	ret
+4:	li	a0, 0
+	ret
 .Llate:
 	csrr	t0, time
 	bltu	t0, a0, .Llate
+	li	a0, 1
 	ret

@@ -38,9 +38,9 @@ sk_trap_entry:
 	csrr	t0, sepc
 	sd	t0, VCPU_SEPC(a0)
 	ld	sp, VCPU_KSTACK(a0)
-	call	sk_trap			/* a0 = vcpu to run next */
+	call	sk_trap			/* a0 = vcpu to run next, and flags */
 	csrr	t1, sscratch		/* the vcpu that trapped */
-	bne	a0, t1, .Lswitch
+	bne	a0, t1, .Lslow
 
 .Lresume:
 	ld	t0, VCPU_SEPC(a0)
@@ -64,6 +64,9 @@ sk_trap_entry:
 	ld	a0, VCPU_X(10)(a0)
 	sret
 
+.Lslow:
+	andi	t0, a0, VCPU_SYNC
+	bnez	t0, .Lsync
 .Lswitch:
 	andi	t2, a0, VCPU_DISCARD
 	bnez	t2, .Lload
@@ -82,7 +85,7 @@ sk_trap_entry:
 	sd	s10, VCPU_X(26)(t1)
 	sd	s11, VCPU_X(27)(t1)
 .Lload:
-	andi	a0, a0, ~VCPU_DISCARD
+	andi	a0, a0, ~(VCPU_DISCARD | VCPU_SYNC)
 	csrw	sscratch, a0
 	ld	gp, VCPU_X(3)(a0)
 	ld	tp, VCPU_X(4)(a0)
@@ -100,11 +103,70 @@ sk_trap_entry:
 	ld	s11, VCPU_X(27)(a0)
 	j	.Lresume
 
-/* vcpu_enter(vcpu): first entry into a guest; its CSRs are loaded. */
+/*
+ * Exact entry at a slot boundary (sched.c, exact mode): wait for the
+ * boundary with tick_sync(), arm the slot's stop timer at that fixed
+ * instant, and reach sret along one path whose length does not depend
+ * on whether the hart switches vcpu, resumes the same one or drops a
+ * reset one: the partition's first instruction always runs at the same
+ * time after the boundary.
+ */
+.Lsync:
+	andi	a0, a0, ~VCPU_SYNC
+	addi	sp, sp, -16
+	sd	a0, 0(sp)
+	andi	t0, a0, ~VCPU_DISCARD
+	ld	a0, VCPU_SYNC_AT(t0)
+	call	tick_sync
+	la	t0, sk_sync_late	/* count entries that could not be exact */
+	amoadd.d zero, a0, (t0)
+	ld	a0, 0(sp)
+	addi	sp, sp, 16
+	andi	t0, a0, ~VCPU_DISCARD
+	ld	t0, VCPU_SYNC_STOP(t0)
+	csrw	stimecmp, t0
+	csrr	t1, sscratch
+	andi	t2, a0, VCPU_DISCARD
+	.option	push
+	.option	norelax
+	beqz	t2, 1f
+	la	t1, sync_scratch	/* nothing to save: store it nowhere */
+	j	2f
+1:	nop				/* as long as the three above */
+	nop
+	nop
+	.option	pop
+2:	sd	gp, VCPU_X(3)(t1)
+	sd	tp, VCPU_X(4)(t1)
+	sd	s0, VCPU_X(8)(t1)
+	sd	s1, VCPU_X(9)(t1)
+	sd	s2, VCPU_X(18)(t1)
+	sd	s3, VCPU_X(19)(t1)
+	sd	s4, VCPU_X(20)(t1)
+	sd	s5, VCPU_X(21)(t1)
+	sd	s6, VCPU_X(22)(t1)
+	sd	s7, VCPU_X(23)(t1)
+	sd	s8, VCPU_X(24)(t1)
+	sd	s9, VCPU_X(25)(t1)
+	sd	s10, VCPU_X(26)(t1)
+	sd	s11, VCPU_X(27)(t1)
+	j	.Lload
+
+/* vcpu_enter(vcpu | flags): first entry into a guest; its CSRs are loaded. */
 	.globl	vcpu_enter
 vcpu_enter:
 	ori	a0, a0, VCPU_DISCARD
+	andi	t0, a0, VCPU_SYNC
+	bnez	t0, .Lsync
 	j	.Lload
+
+	.section .bss
+	.balign	8
+	.globl	sk_sync_late
+sk_sync_late:
+	.dword	0
+sync_scratch:
+	.space	VCPU_X(28)
 
 /*
  * sk_probe_trap: a trap vector used only while probing for an optional

@@ -8,6 +8,9 @@
  * hvip injects virtual interrupts, vstimecmp (Sstc) is the guest's
  * timer, hgatp selects its G-stage table.  One hart has one copy of
  * each, so they are swapped whenever another partition takes the hart.
+ * scounteren and senvcfg have no VS copy at all: a guest in VS-mode
+ * writes the hart's own, so they are swapped too, or one partition
+ * could change what another's user mode may do.
  */
 #include "arch/csr.h"
 #include "arch/gstage.h"
@@ -56,6 +59,8 @@ void vcpu_save(struct vcpu *v)
 	v->vstval = csr_read(vstval);
 	v->vsatp = csr_read(vsatp);
 	v->hvip = csr_read(hvip);
+	v->scounteren = csr_read(scounteren);
+	v->senvcfg = csr_read(senvcfg);
 	if (sched_has_sstc())
 		v->vstimecmp = csr_read(vstimecmp);
 }
@@ -83,6 +88,8 @@ void vcpu_load(struct vcpu *v)
 	csr_write(vstval, v->vstval);
 	csr_write(vsatp, v->vsatp);
 	csr_write(hvip, v->hvip);
+	csr_write(scounteren, v->scounteren);
+	csr_write(senvcfg, v->senvcfg);
 	if (sched_has_sstc())
 		csr_write(vstimecmp, v->vstimecmp);
 }

@@ -17,6 +17,8 @@ struct vcpu {
 	uint64_t x[32];		/* general registers, x[0] unused */
 	uint64_t sepc;		/* guest pc */
 	uint64_t kstack;	/* top of this hart's kernel stack */
+	uint64_t sync_at;	/* with VCPU_SYNC: enter at exactly this tick */
+	uint64_t sync_stop;	/* ... and then arm the slot timer for this */
 
 	/* Saved on a world switch only. */
 	uint64_t sstatus;	/* SPP: guest was in VS or VU */
@@ -32,6 +34,8 @@ struct vcpu {
 	uint64_t hvip;
 	uint64_t vstimecmp;
 	uint64_t hgatp;
+	uint64_t scounteren;	/* not virtualized by the H extension: */
+	uint64_t senvcfg;	/* a guest writes the hart's own copy */
 	uint64_t fp[33];	/* f0-f31, fcsr: valid once the guest used FP */
 	uint8_t fp_used;
 };
@@ -40,14 +44,20 @@ struct vcpu {
 #define VCPU_X(n)	((n) * 8)
 #define VCPU_SEPC	256
 #define VCPU_KSTACK	264
+#define VCPU_SYNC_AT	272
+#define VCPU_SYNC_STOP	280
 
 /* sk_trap() returns the vcpu to run, with this bit set when the vcpu
  * that trapped was reset and its registers must not be saved. */
 #define VCPU_DISCARD	1UL
+/* ... and this bit when it must be entered at exactly vcpu->sync_at. */
+#define VCPU_SYNC	2UL
 
 #ifndef __ASSEMBLER__
 _Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "sepc");
 _Static_assert(__builtin_offsetof(struct vcpu, kstack) == VCPU_KSTACK, "kstack");
+_Static_assert(__builtin_offsetof(struct vcpu, sync_at) == VCPU_SYNC_AT, "sync");
+_Static_assert(__builtin_offsetof(struct vcpu, sync_stop) == VCPU_SYNC_STOP, "stop");
 
 struct sk_part_desc;
 

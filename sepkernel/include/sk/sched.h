@@ -15,6 +15,8 @@ struct hart {
 	uint8_t yielded;	/* the slot's owner gave it away */
 	uint8_t discard;	/* loaded vcpu was reset: do not save it */
 	struct part *loaded;	/* whose registers are live on this hart */
+	uint64_t sync_at;	/* exact mode: boundary to reach on the way out */
+	uint64_t stop_at;	/* when the partition picked must stop */
 };
 
 extern struct hart sk_harts[];
@@ -25,6 +27,7 @@ void sched_yield(struct hart *h);
 uint64_t sched_slot_end(struct hart *h);
 int sched_has_sstc(void);
 void sched_probe(void);
+void sched_summary(void);
 
 static inline struct hart *this_hart(struct part *p)
 {
