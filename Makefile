@@ -115,7 +115,7 @@ images: $(PELF) $(KOBJ)
 test: deps images
 	$(PY) -m pytest -n $(JOBS) harness
 
-bench: deps images
+bench: deps partitions
 	$(PY) bench/run.py
 
 deps:

@@ -99,12 +99,28 @@ static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 	return SBI_ERR_NOT_SUPPORTED;
 }
 
-/* SRST stops or restarts the caller only, unless it has system rights. */
-static long sbi_srst(struct part *p, uint64_t type, uint64_t reason, int *resched)
+/* Set the SBI return registers: a0 = error, a1 = value. */
+static inline int ret(struct vcpu *v, long err, long val)
 {
+	v->x[10] = (uint64_t)err;
+	v->x[11] = (uint64_t)val;
+	return 1;
+}
+
+/*
+ * SRST stops or restarts the caller only, unless it has system rights.
+ * When it acts, the caller's registers are left alone: it is gone or
+ * starts afresh.
+ */
+static int sbi_srst(struct part *p, struct vcpu *v)
+{
+	uint64_t type = v->x[10], reason = v->x[11];
+
+	if (v->x[16] != SBI_SRST_RESET)
+		return ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 	if (type > SBI_SRST_TYPE_WARM_REBOOT ||
 	    (reason > SBI_SRST_REASON_FAILURE && reason < 0xE0000000UL))
-		return SBI_ERR_INVALID_PARAM;
+		return ret(v, SBI_ERR_INVALID_PARAM, 0);
 	if (p->desc->flags & SK_PART_F_SYSTEM) {
 		part_flush_line(p);
 		sk_halt(type == SBI_SRST_TYPE_SHUTDOWN ? "system_shutdown" :
@@ -115,112 +131,108 @@ static long sbi_srst(struct part *p, uint64_t type, uint64_t reason, int *resche
 			     "srst_failure" : "srst_shutdown");
 	else
 		part_restart(p, "srst_reboot");
-	*resched = 1;
-	return SBI_SUCCESS;
+	return 0;
 }
 
-static long sk_call(struct part *p, uint64_t fid, uint64_t *a, long *val,
-		    int *resched)
+static __attribute__((noinline)) int sk_info_call(struct part *p, struct vcpu *v)
 {
-	struct hart *h = this_hart(p);
-	uint64_t a0 = a[0];
-	int block = 0;
-	long err;
-
-	switch (fid) {
-	case SK_FID_NOP:
-		return SBI_SUCCESS;
-	case SK_FID_YIELD:
-		sched_yield(h);
-		*resched = 1;
-		return SBI_SUCCESS;
-	case SK_FID_INFO:
-		switch (a0) {
-		case SK_INFO_PART_ID:
-			*val = p->desc->id;
-			return SBI_SUCCESS;
-		case SK_INFO_RESTARTS:
-			*val = p->restarts;
-			return SBI_SUCCESS;
-		case SK_INFO_HART:
-			*val = p->desc->hart;
-			return SBI_SUCCESS;
-		case SK_INFO_SLOT_END:
-			*val = (long)sched_slot_end(h);
-			return SBI_SUCCESS;
-		case SK_INFO_NOTIFIED:
-			*val = (long)__atomic_exchange_n(&p->notify_pending, 0,
-							 __ATOMIC_ACQ_REL);
-			return SBI_SUCCESS;
-		}
-		return SBI_ERR_INVALID_PARAM;
-	case SK_FID_KICK:
-		p->kick_frame = h->frames;
-		return SBI_SUCCESS;
-	case SK_FID_CHAN_SEND:
-		return chan_send(p, a[0], a[1], a[2], a[3]);
-	case SK_FID_CHAN_RECV:
-		err = chan_recv(p, a[0], a[1], a[2], a[3], a[4], val, &block);
-		if (block) {
-			/* Park: give up the slot and run the ecall again later. */
-			p->vcpu.sepc -= 4;
-			sched_yield(h);
-			*resched = 2;
-		}
-		return err;
-	case SK_FID_CHAN_NOTIFY:
-		return chan_notify(p, a[0]);
-	case SK_FID_CHAN_STATUS:
-		return chan_status(p, a[0], a[1]);
+	switch (v->x[10]) {
+	case SK_INFO_PART_ID:
+		return ret(v, SBI_SUCCESS, p->desc->id);
+	case SK_INFO_RESTARTS:
+		return ret(v, SBI_SUCCESS, p->restarts);
+	case SK_INFO_HART:
+		return ret(v, SBI_SUCCESS, p->desc->hart);
+	case SK_INFO_SLOT_END:
+		return ret(v, SBI_SUCCESS, (long)sched_slot_end(p->hart));
+	case SK_INFO_NOTIFIED:
+		return ret(v, SBI_SUCCESS,
+			   (long)__atomic_exchange_n(&p->notify_pending, 0,
+						     __ATOMIC_ACQ_REL));
 	}
-	return SBI_ERR_NOT_SUPPORTED;
+	return ret(v, SBI_ERR_INVALID_PARAM, 0);
 }
 
-int vsbi_handle(struct part *p)
+static __attribute__((noinline)) int sk_recv_call(struct part *p, struct vcpu *v)
 {
-	struct vcpu *v = &p->vcpu;
 	uint64_t *a = &v->x[10];
-	uint64_t ext = v->x[17], fid = v->x[16];
-	long err, val = 0;
-	int resched = 0;
+	long len = 0, err;
+	int block = 0;
 
-	v->sepc += 4;		/* ecall is never compressed */
+	err = chan_recv(p, a[0], a[1], a[2], a[3], a[4], &len, &block);
+	if (!block)
+		return ret(v, err, len);
+	/* Park: give up the slot, and run the same ecall again later. */
+	v->sepc -= 4;
+	sched_yield(p->hart);
+	return 0;
+}
+
+/* sepkernel's own extension; the null hypercall is the first case. */
+static int sk_call(struct part *p, struct vcpu *v)
+{
+	uint64_t *a = &v->x[10];
+
+	switch (v->x[16]) {
+	case SK_FID_NOP:
+		return ret(v, SBI_SUCCESS, 0);
+	case SK_FID_YIELD:
+		sched_yield(p->hart);
+		ret(v, SBI_SUCCESS, 0);
+		return 0;
+	case SK_FID_INFO:
+		return sk_info_call(p, v);
+	case SK_FID_KICK:
+		p->kick_frame = p->hart->frames;
+		return ret(v, SBI_SUCCESS, 0);
+	case SK_FID_CHAN_SEND:
+		return ret(v, chan_send(p, a[0], a[1], a[2], a[3]), 0);
+	case SK_FID_CHAN_RECV:
+		return sk_recv_call(p, v);
+	case SK_FID_CHAN_NOTIFY:
+		return ret(v, chan_notify(p, a[0]), 0);
+	case SK_FID_CHAN_STATUS:
+		return ret(v, chan_status(p, a[0], a[1]), 0);
+	}
+	return ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+}
+
+/* The standard extensions, off the hot path. */
+static __attribute__((noinline)) int sbi_std(struct part *p, struct vcpu *v,
+					      uint64_t ext)
+{
+	uint64_t *a = &v->x[10];
+	long err, val = 0;
+
 	switch (ext) {
-	case SK_EID:
-		err = sk_call(p, fid, a, &val, &resched);
-		break;
 	case SBI_EXT_BASE:
-		err = sbi_base(fid, a[0], &val);
-		break;
+		err = sbi_base(v->x[16], a[0], &val);
+		return ret(v, err, val);
 	case SBI_EXT_TIME:
-		err = SBI_ERR_NOT_SUPPORTED;
-		if (fid == SBI_TIME_SET_TIMER) {
-			vcpu_set_timer(v, a[0]);
-			err = SBI_SUCCESS;
-		}
-		break;
+		if (v->x[16] != SBI_TIME_SET_TIMER)
+			return ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+		vcpu_set_timer(v, a[0]);
+		return ret(v, SBI_SUCCESS, 0);
 	case SBI_EXT_DBCN:
-		err = sbi_dbcn(p, fid, a, &val);
-		break;
+		err = sbi_dbcn(p, v->x[16], a, &val);
+		return ret(v, err, val);
 	case SBI_EXT_LEGACY_PUTCHAR:	/* legacy: result in a0 only */
 		part_putc(p, (char)a[0]);
 		a[0] = 0;
 		return 1;
 	case SBI_EXT_SRST:
-		err = SBI_ERR_NOT_SUPPORTED;
-		if (fid == SBI_SRST_RESET)
-			err = sbi_srst(p, a[0], a[1], &resched);
-		break;
-	default:
-		err = SBI_ERR_NOT_SUPPORTED;
+		return sbi_srst(p, v);
 	}
-	/*
-	 * A restarted vcpu starts afresh, and a parked one will run the same
-	 * ecall again: their registers are not ours to set.
-	 */
-	if (p->state == PART_READY && !this_hart(p)->discard && resched != 2) {
-		a[0] = (uint64_t)err;
-		a[1] = (uint64_t)val;
-	}
-	return !resched;
+	return ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+}
+
+int vsbi_handle(struct part *p)
+{
+	struct vcpu *v = &p->vcpu;
+	uint64_t ext = v->x[17];
+
+	v->sepc += 4;		/* ecall is never compressed */
+	if (ext == SK_EID)
+		return sk_call(p, v);
+	return sbi_std(p, v, ext);
 }

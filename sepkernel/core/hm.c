@@ -83,7 +83,7 @@ void hm_fault(struct part *p, uint64_t cause, uint64_t tval, uint64_t gpa)
 	hm_act(p, name);
 }
 
-/* Called at each major frame of p's hart. */
+/* Called as each of p's slots begins. */
 void hm_check_watchdog(struct part *p, uint64_t frame)
 {
 	uint32_t wd = p->desc->watchdog;

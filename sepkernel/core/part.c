@@ -16,13 +16,8 @@
 #include "sk/verify.h"
 
 /* Not in .bss: only the partitions that exist are initialised. */
-static struct part parts[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
+struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
 static uint32_t live;		/* partitions not stopped */
-
-struct part *part_get(unsigned id)
-{
-	return &parts[id];
-}
 
 /* Copy the image to the start of its RAM and clear the rest of it. */
 static void part_load(struct part *p)
@@ -40,10 +35,11 @@ void part_boot_all(void)
 	gstage_init();
 	chan_boot();
 	for (unsigned i = 0; i < sk_system.nparts; i++) {
-		struct part *p = &parts[i];
+		struct part *p = &sk_part_table[i];
 
 		memset(p, 0, sizeof(*p));
 		p->desc = &sk_system.parts[i];
+		p->hart = &sk_harts[p->desc->hart];
 		uint64_t t0 = time_now();
 
 		p->vcpu.hgatp = gstage_build(p->desc);

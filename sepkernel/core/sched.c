@@ -19,13 +19,10 @@
 #include "sk/sched.h"
 
 struct hart sk_harts[SK_MAX_HARTS];
-static int has_sstc;
+int sk_has_sstc;
+#define has_sstc sk_has_sstc
 static uint64_t stop_at;	/* absolute time the system halts, or 0 */
 
-int sched_has_sstc(void)
-{
-	return has_sstc;
-}
 
 /*
  * Does this hart have Sstc?  Probe stimecmp with a temporary trap
@@ -112,14 +109,15 @@ static void advance(struct hart *h)
 		h->slot = 0;
 		h->frame_start += pl->major_frame;
 		h->frames++;
-		for (uint32_t i = 0; i < pl->nslots; i++)
-			if (pl->slots[i].part >= 0)
-				hm_check_watchdog(part_get(pl->slots[i].part),
-						  h->frames);
 	}
 	s = &pl->slots[h->slot];
-	if (s->part >= 0)
-		part_get(s->part)->slots++;
+	if (s->part >= 0) {
+		struct part *p = part_get(s->part);
+
+		p->slots++;
+		if (p->desc->watchdog)	/* checked as each of its slots begins */
+			hm_check_watchdog(p, h->frames);
+	}
 }
 
 /*
@@ -223,7 +221,7 @@ struct vcpu *sched_run(struct hart *h)
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
 	}
 	/* Doorbells rung while it was away arrive as its software interrupt. */
-	if (__atomic_load_n(&next->notify_pending, __ATOMIC_ACQUIRE)) {
+	if (__atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED)) {
 		if (next == h->loaded && !h->discard)
 			csr_set(hvip, 1UL << IRQ_VS_SOFT);
 		else

@@ -179,6 +179,7 @@ class _Scanner:
                 prefix = self.resolve(self.key(), True)
                 self.expect("]]")
                 self.record(prefix)
+                self.record(prefix[:-1], exact=False)   # the array itself
             elif self.peek() == "[":
                 self.adv()
                 prefix = self.resolve(self.key(), False)

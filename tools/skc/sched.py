@@ -179,6 +179,8 @@ def _check_coverage(diag, system, parts, plans, plan_line, scheduled, hart_unkno
                            "add a [[schedule]] with hart = %d and a slot for %s"
                            % (p.hart, p.label))
             continue
+        if p.hart not in plans:
+            continue    # its schedule is broken: that error says enough
         if p.id not in scheduled and not p.allow_unscheduled:
             diag.error(("partition", p.id, "name"),
                        "%s: never gets a slot in the schedule for hart %d (line %d)"

@@ -96,6 +96,9 @@ class Section:
                         (self.label, key, fmt_value(self.t[key]), reason), fix)
 
     def missing(self, key, example):
+        if any(k not in self.keys and suggest(k, self.keys) == 'did you mean "%s"?' % key
+               for k in self.t):
+            return      # the misspelt key's error already names this one
         self.diag.error(self.path, '%s: missing required key "%s"' %
                         (self.label, key), "add %s = %s" % (key, example))
 
@@ -282,7 +285,8 @@ def check_partitions(diag, doc, system):
     if len(tables) > u.MAX_PARTS:
         diag.error(("partition", u.MAX_PARTS),
                    "%d partitions: at most %d are supported" % (len(tables), u.MAX_PARTS),
-                   "merge or remove %d partitions" % (len(tables) - u.MAX_PARTS))
+                   "merge or remove %d partition%s" % (len(tables) - u.MAX_PARTS,
+                                                        "" if len(tables) == u.MAX_PARTS + 1 else "s"))
     parts = [_check_partition(diag, i, t, system) for i, t in enumerate(tables)]
     _check_unique_names(diag, parts)
     _check_explicit_phys(diag, parts, system)

@@ -29,7 +29,8 @@
 #define MEGA		0x200000UL
 
 static uint32_t pool_next;	/* next free page after the roots */
-static int vmid_ok;		/* enough VMIDs: no flush on a switch */
+int sk_vmid_ok;			/* enough VMIDs: no flush on a switch */
+#define vmid_ok sk_vmid_ok
 
 static uint64_t *pool_page(uint32_t n)
 {
@@ -94,10 +95,6 @@ void gstage_init(void)
 	vmid_ok = vmid >= sk_system.nparts;
 }
 
-int gstage_vmid_ok(void)
-{
-	return vmid_ok;
-}
 
 /* Build partition d's table; returns the hgatp value that selects it. */
 uint64_t gstage_build(const struct sk_part_desc *d)

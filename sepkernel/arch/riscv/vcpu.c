@@ -25,6 +25,7 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
 {
 	memset(v, 0, sizeof(*v));
 	v->kstack = (uint64_t)sk_stacks + (d->hart + 1UL) * SK_STACK_SIZE;
+	v->hart = d->hart;
 	/* The standard boot protocol: a0 = hart id, a1 = device tree. */
 	v->x[10] = 0;
 	v->x[11] = SK_GUEST_DTB_BASE;
@@ -41,12 +42,14 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
  * zeroed on every switch so no partition sees another's values.
  */
 static const uint64_t fp_zero[33];
+static uint8_t fp_live[SK_MAX_HARTS];	/* f0-f31 may hold someone's values */
 
 void vcpu_save(struct vcpu *v)
 {
 	if ((csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
 		fpu_save(v->fp);
 		v->fp_used = 1;
+		fp_live[v->hart] = 1;
 	}
 	v->sstatus = csr_read(sstatus) & SSTATUS_SPP;
 	v->hstatus = csr_read(hstatus);
@@ -67,14 +70,22 @@ void vcpu_save(struct vcpu *v)
 
 void vcpu_load(struct vcpu *v)
 {
-	csr_set(sstatus, SSTATUS_FS);	/* FS must be on to touch f0-f31 */
-	fpu_load(v->fp_used ? v->fp : fp_zero);
-	csr_clear(sstatus, SSTATUS_FS);
-	csr_set(sstatus, SSTATUS_FS_CLEAN);
-	if (v->sstatus & SSTATUS_SPP)
-		csr_set(sstatus, SSTATUS_SPP);
-	else
-		csr_clear(sstatus, SSTATUS_SPP);
+	uint64_t ss = csr_read(sstatus);
+
+	/*
+	 * Its own FP state, or zeros unless the registers hold zeros already.
+	 * Dirty here means a guest wrote them and was dropped unsaved.
+	 */
+	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY)
+		fp_live[v->hart] = 1;
+	if (v->fp_used || fp_live[v->hart]) {
+		csr_set(sstatus, SSTATUS_FS);	/* FS on to touch f0-f31 */
+		fpu_load(v->fp_used ? v->fp : fp_zero);
+		fp_live[v->hart] = v->fp_used;
+	}
+	/* sret returns to VS or VU as it trapped; FP starts out clean. */
+	csr_write(sstatus, (ss & ~(SSTATUS_SPP | SSTATUS_FS)) |
+		  (v->sstatus & SSTATUS_SPP) | SSTATUS_FS_CLEAN);
 	csr_write(hstatus, v->hstatus);
 	csr_write(hgatp, v->hgatp);
 	if (!gstage_vmid_ok())

@@ -13,6 +13,11 @@
 void gstage_init(void);
 uint64_t gstage_build(const struct sk_part_desc *d);
 void gstage_flush(void);
-int gstage_vmid_ok(void);
+extern int sk_vmid_ok;
+
+static inline int gstage_vmid_ok(void)
+{
+	return sk_vmid_ok;
+}
 
 #endif /* ARCH_GSTAGE_H */

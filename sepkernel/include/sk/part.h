@@ -7,6 +7,8 @@
 #include "arch/vcpu.h"
 #include "sk/system.h"
 
+struct hart;
+
 #define SK_LINE_MAX	160
 
 enum part_state {
@@ -18,6 +20,7 @@ enum part_state {
 struct part {
 	struct vcpu vcpu;	/* first: trap.S hands us &vcpu == part */
 	const struct sk_part_desc *desc;
+	struct hart *hart;	/* the hart it is pinned to */
 	uint8_t state;
 	uint32_t faults;
 	uint32_t restarts;	/* since boot */
@@ -37,7 +40,12 @@ struct part {
 	char line[SK_LINE_MAX];
 };
 
-struct part *part_get(unsigned id);
+extern struct part sk_part_table[];
+
+static inline struct part *part_get(unsigned id)
+{
+	return &sk_part_table[id];
+}
 void part_boot_all(void);
 void part_restart(struct part *p, const char *cause);
 void part_restart_now(struct part *p);

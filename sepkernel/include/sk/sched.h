@@ -25,13 +25,18 @@ void sched_init_hart(unsigned id, uint64_t epoch);
 struct vcpu *sched_run(struct hart *h);
 void sched_yield(struct hart *h);
 uint64_t sched_slot_end(struct hart *h);
-int sched_has_sstc(void);
+extern int sk_has_sstc;
+
+static inline int sched_has_sstc(void)
+{
+	return sk_has_sstc;
+}
 void sched_probe(void);
 void sched_summary(void);
 
 static inline struct hart *this_hart(struct part *p)
 {
-	return &sk_harts[p->desc->hart];
+	return p->hart;
 }
 
 #endif /* SK_SCHED_H */
