@@ -118,11 +118,17 @@ test: deps images
 bench: deps partitions
 	$(PY) bench/run.py
 
+# The fuzzer for as long as asked (system time): not part of make test.
+SOAK_SECONDS ?= 60
+SOAK_SEED ?= 1
+soak: deps partitions $(KOBJ)
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_SEED=$(SOAK_SEED) $(PY) harness/soak.py
+
 deps:
 	@tools/install-deps.sh
 
 clean:
 	rm -rf $(B)
 
-.PHONY: partitions image check run images test bench deps clean keys
+.PHONY: partitions image check run images test bench soak deps clean keys
 .SECONDARY:
