@@ -12,7 +12,7 @@ SLOT = re.compile(r"slot (\d+) start=(\d+) end=(\d+) late=(\d+)")
 def test_four_harts_each_run_their_own_partitions():
     run = boot(ROOT / "configs/smp.toml")
     assert not run.timed_out, run.raw
-    assert run.one("boot")["harts"] == "4"
+    assert run.one("boot")["harts"] == "4" and run.one("boot")["parts"] == "7"
     for name, hart, period in (("h0_tick", 0, 20000), ("h1_tick", 1, 20000),
                                ("h3_tick", 3, 10000)):
         out = run.output[name]
@@ -28,3 +28,15 @@ def test_four_harts_each_run_their_own_partitions():
     # The spinner on hart 1 never stopped hart 1's ticker.
     assert run.one("summary", part="h1_spin")["state"] == "ready"
     assert run.halt["reason"] == "stop_after"
+
+
+def test_cross_hart_ping_pong_keeps_order_and_loses_nothing():
+    run = boot(ROOT / "configs/smp.toml")
+    assert not run.timed_out, run.raw
+    rounds = [l for l in run.output["x_ping"] if l.startswith("round ")]
+    assert [int(l.split()[1]) for l in rounds] == list(range(1, 31))
+    assert run.output["x_ping"][-1] == "ping done rounds=30 bad=0"
+    assert run.output["x_pong"][-1] == "pong done echoed=30"
+    for ch in ("ping", "pong"):
+        ev = run.one("chan", name=ch)
+        assert ev["sent"] == "30" and ev["drops"] == "0"
