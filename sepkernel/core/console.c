@@ -6,8 +6,11 @@
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include "sbi_call.h"
 #include "sk/console.h"
 #include "sk/lib.h"
+#include "sk/system.h"
+#include "sk_abi.h"
 
 static volatile uint32_t cons_lock;
 
@@ -22,10 +25,35 @@ static void unlock(void)
 	__atomic_store_n(&cons_lock, 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * Where characters go: the board's UART, driven directly (the default:
+ * a few instructions a character), or the SBI below us - its debug
+ * console extension if it has one, the legacy putchar otherwise (an
+ * M-mode round trip a character: slow, but needs no UART driver).
+ */
+static int sbi_dbcn;
+
+void cons_init(void)
+{
+	if (sk_system.console_sbi)
+		sbi_dbcn = sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT,
+				     SBI_EXT_DBCN, 0, 0).value != 0;
+}
+
+static void cons_putc(char c)
+{
+	if (!sk_system.console_sbi)
+		uart_putc(c);
+	else if (sbi_dbcn)
+		sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, (uint8_t)c, 0, 0);
+	else
+		sbi_ecall(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)c, 0, 0);
+}
+
 static void puts_n(const char *s, size_t n)
 {
 	while (n--)
-		uart_putc(*s++);
+		cons_putc(*s++);
 }
 
 void cons_take(void)
@@ -36,11 +64,11 @@ void cons_take(void)
 void cons_part_line(const char *name, const char *text, size_t len)
 {
 	lock();
-	uart_putc('[');
+	cons_putc('[');
 	puts_n(name, strlen(name));
 	puts_n("] ", 2);
 	puts_n(text, len);
-	uart_putc('\n');
+	cons_putc('\n');
 	unlock();
 }
 
@@ -56,7 +84,7 @@ void sk_event(const char *fmt, ...)
 	lock();
 	puts_n("[sk] ", 5);
 	puts_n(buf, n);
-	uart_putc('\n');
+	cons_putc('\n');
 	unlock();
 }
 

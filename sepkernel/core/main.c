@@ -34,6 +34,7 @@ void sk_main(uint64_t hartid) __attribute__((noreturn));
 void sk_main(uint64_t hartid)
 {
 	sched_probe();
+	cons_init();
 	hart_init();
 	sk_event("event=boot kernel=sepkernel system=%s harts=%u parts=%u sstc=%d t0=%lu",
 		 sk_system.name, sk_system.nharts, sk_system.nparts,

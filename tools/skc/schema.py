@@ -13,7 +13,9 @@ from .diag import fmt_value, suggest, type_name
 
 TOP_KEYS = ("system", "partition", "schedule", "channel")
 SYSTEM_KEYS = ("name", "harts", "memory", "slot", "stop_after", "board", "guard",
-               "epoch", "on_reject", "audit", "audit_depth", "channel_memory")
+               "epoch", "on_reject", "audit", "audit_depth", "channel_memory",
+               "console")
+CONSOLES = ("uart", "sbi")
 REJECT_ACTIONS = ("continue", "halt")
 PART_KEYS = ("name", "image", "memory", "hart", "on_fault", "max_restarts",
              "restart_window", "watchdog", "critical", "system_rights",
@@ -44,6 +46,7 @@ class System:
     audit: str = None           # partition receiving audit records
     audit_depth: int = 64
     channel_memory: int = 512 * u.KIB
+    console: str = "uart"       # the kernel drives the UART, or asks the SBI
 
 
 @dataclass
@@ -269,6 +272,12 @@ def check_system(diag, doc):
         "audit_depth", sec.get("audit_depth", "int", default=64), 1, 1024))
     s.channel_memory = _ok(sec.get("channel_memory", u.parse_size,
                                    default=512 * u.KIB))
+    con = sec.get("console", "str", default="uart")
+    if isinstance(con, str) and con not in CONSOLES:
+        sec.bad("console", "not a console (uart or sbi)",
+                suggest(con, CONSOLES, "value"))
+        con = BAD
+    s.console = _ok(con)
     return s
 
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 void uart_putc(char c);
+void cons_init(void);
 
 /* One kernel line: "[sk] " + formatted text + newline, never interleaved. */
 void sk_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
