@@ -70,6 +70,7 @@ sk_trap_entry:
 .Lswitch:
 	andi	t2, a0, VCPU_DISCARD
 	bnez	t2, .Lload
+.Lsave:					/* the outgoing vcpu's callee-saved regs */
 	sd	gp, VCPU_X(3)(t1)
 	sd	tp, VCPU_X(4)(t1)
 	sd	s0, VCPU_X(8)(t1)
@@ -136,21 +137,7 @@ sk_trap_entry:
 	nop
 	nop
 	.option	pop
-2:	sd	gp, VCPU_X(3)(t1)
-	sd	tp, VCPU_X(4)(t1)
-	sd	s0, VCPU_X(8)(t1)
-	sd	s1, VCPU_X(9)(t1)
-	sd	s2, VCPU_X(18)(t1)
-	sd	s3, VCPU_X(19)(t1)
-	sd	s4, VCPU_X(20)(t1)
-	sd	s5, VCPU_X(21)(t1)
-	sd	s6, VCPU_X(22)(t1)
-	sd	s7, VCPU_X(23)(t1)
-	sd	s8, VCPU_X(24)(t1)
-	sd	s9, VCPU_X(25)(t1)
-	sd	s10, VCPU_X(26)(t1)
-	sd	s11, VCPU_X(27)(t1)
-	j	.Lload
+2:	j	.Lsave
 
 /* vcpu_enter(vcpu | flags): first entry into a guest; its CSRs are loaded. */
 	.globl	vcpu_enter
