@@ -199,7 +199,7 @@ def _check_sizes(sec, t, c):
         r = sec.get("refresh", u.parse_time, required='"10ms"')
         if r is not BAD and r == 0:
             sec.bad("refresh", "must be greater than zero",
-                    'give the period a value stays valid, e.g. refresh = "10ms"')
+                    'give how long a value stays valid, e.g. refresh = "10ms"')
             r = BAD
         c.refresh = _ok(r) or 0
     if c.kind == "shared":
@@ -239,7 +239,10 @@ def _check_policy(sec, t, c):
             ps.bad("types", "an empty list allows no message: the channel could never "
                    "carry one", "list the allowed type tags, or remove types to allow all")
         elif any(not 0 <= x <= 63 for x in types):
-            ps.bad("types", "type tags are 0..63", "use tags from 0 to 63")
+            bad = [x for x in types if not 0 <= x <= 63]
+            ps.bad("types", "tag%s %s out of range: type tags are 0..63" %
+                   ("s" if len(bad) > 1 else "", ", ".join(map(str, bad))),
+                   "use tags from 0 to 63")
         else:
             c.types = sum(1 << x for x in set(types))
     ms = ps.get("max_size", u.parse_size, default=None)
@@ -288,9 +291,9 @@ def _audit_channel(diag, doc, system, by_name, index):
         return None
     for i, t in enumerate(doc.get("channel", [])):
         if isinstance(t, dict) and t.get("name") == AUDIT_NAME:
-            diag.error(("channel", i, "name"), 'channel #%d: name = "audit": reserved '
-                       "for the audit channel of [system] audit" % i,
-                       "rename the channel")
+            diag.error(("channel", i, "name"), 'channel "audit": name = "audit": reserved '
+                       'for the audit channel of [system] audit = "%s"' % system.audit,
+                       'rename the channel, e.g. name = "audit_%d"' % i)
     return Channel(id=index, label="the audit channel", name=AUDIT_NAME,
                    kind="queuing", writer=None, readers=[p], msg_size=AUDIT_MSG,
                    depth=system.audit_depth, max_size=AUDIT_MSG,
@@ -301,8 +304,8 @@ def _check_budget(diag, chans, system):
     total = sum(c.buf_size() for c in chans if c.kind and c.msg_size)
     if system.channel_memory is not None and total > system.channel_memory:
         worst = max((c for c in chans if c.kind and c.msg_size), key=lambda c: c.buf_size())
-        diag.error(("channel", worst.id) if worst.writer is not None or worst.id < len(chans) - 1
-                   else ("system", "audit"),
+        audit = worst.writer is None and worst.label == "the audit channel"
+        diag.error(("system", "audit") if audit else ("channel", worst.id),
                    "channels: the kernel's message buffers need %s, over the budget of "
                    "%s (largest: %s, %s)" %
                    (u.fmt_size(total), u.fmt_size(system.channel_memory), worst.label,
