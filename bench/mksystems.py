@@ -31,6 +31,19 @@ def partition(name, image, memory, args=None):
     return s
 
 
+def channel(name, kind, src, dst, **keys):
+    """keys: msg_size, depth, size (strings quoted), policy (a dict)."""
+    s = (f"\n[[channel]]\nname = \"{name}\"\nkind = \"{kind}\"\n"
+         f"from = \"{src}\"\nto = [\"{dst}\"]\n")
+    for k, v in keys.items():
+        if isinstance(v, dict):
+            v = "{ " + ", ".join(f"{a} = {b}" for a, b in v.items()) + " }"
+        elif isinstance(v, str):
+            v = f"\"{v}\""
+        s += f"{k} = {v}\n"
+    return s
+
+
 def schedule(slots):
     """slots: [(partition, length_us)]"""
     major = sum(us for _, us in slots)
@@ -95,9 +108,73 @@ def hcall_system():
     write("hcall", t)
 
 
+CHAN_N = 1000                   # messages per burst (queues are 1024 deep)
+CHAN_ROUNDS = 5
+PP_ROUNDS = 40
+PP_SLOT_US = 100
+
+
+def chan_system():
+    t = system("chan_burst", f"bench: queuing send and receive cost with a policy check on "
+               f"every send; w sends {CHAN_N} messages of 8 B and {CHAN_N} of 64 B in "
+               "a burst, r drains both queues in its slot right after.", "200ms")
+    for name, role in (("w", 0), ("r", 1)):
+        t += partition(name, "bench_chan.elf", "64K",
+                       {"role": role, "n": CHAN_N, "rounds": CHAN_ROUNDS})
+    for size in (8, 64):
+        t += channel(f"c{size}", "queuing", "w", "r", msg_size=size, depth=1024,
+                     policy={"types": "[1]", "max_size": size,
+                             "max_per_frame": 100000})
+    t += schedule([("w", 2000), ("r", 2000)])
+    write("chan_burst", t)
+
+
+def pingpong_system():
+    t = system("pp_roundtrip", f"bench: ping-pong round trips of 8 B messages over two "
+               f"policed queuing channels, {PP_SLOT_US} us slots, the partitions "
+               "alternate with yields; guard = 0 so each switch is at the boundary.",
+               "200ms", "guard = \"0us\"\n")
+    for name, role in (("ping", 0), ("pong", 1)):
+        t += partition(name, "bench_pp.elf", "64K",
+                       {"role": role, "rounds": PP_ROUNDS, "len": 8})
+    t += channel("req", "queuing", "ping", "pong", msg_size=8, depth=4,
+                 policy={"types": "[1]", "max_size": 8, "max_per_frame": 100000})
+    t += channel("rep", "queuing", "pong", "ping", msg_size=8, depth=4,
+                 policy={"types": "[2]", "max_size": 8, "max_per_frame": 100000})
+    t += schedule([("ping", PP_SLOT_US), ("pong", PP_SLOT_US)])
+    write("pp_roundtrip", t)
+
+
+def copy_system():
+    t = system("copy_window", "bench: 256 KiB copies into the writer's shared window and "
+               "into its own RAM, 16 of each in one 20 ms slot; the reader checks "
+               "the window's checksum after the doorbell.", "2s")
+    for name, role in (("writer", 0), ("reader", 1)):
+        t += partition(name, "bench_copy.elf", "1M",
+                       {"role": role, "kib": 256, "reps": 16})
+    t += channel("win", "shared", "writer", "reader", size="256K")
+    t += schedule([("writer", 20000), ("reader", 1000)])
+    write("copy_window", t)
+
+
+def verify_systems():
+    for stem, image, kib in (("verify_64k", "bench_big64.elf", 64),
+                             ("verify_256k", "bench_big.elf", 256)):
+        t = system(stem, f"bench: verification cost, one partition whose package "
+                   f"carries {kib} KiB of constant data, 1M of RAM (as boot_1p1m).",
+                   "20ms")
+        t += partition("p0", image, "1M")
+        t += schedule([("p0", 1000)])
+        write(stem, t)
+
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     hcall_system()
     boot_systems()
     switch_systems()
     jitter_systems()
+    chan_system()
+    pingpong_system()
+    copy_system()
+    verify_systems()

@@ -10,7 +10,9 @@ only when a run does not produce its figures (build error, timeout,
 missing or malformed output).
 
 Every figure is in instructions (1 ns of virtual time under
--icount shift=0) or in ticks of the 10 MHz time CSR (100 instructions).
+-icount shift=0) or in ticks of the 10 MHz time CSR (100 instructions),
+but for two ratios and one wall-clock figure (the window copy, whose
+image is also booted once without -icount) and the verification shares.
 """
 import json
 import re
@@ -59,29 +61,31 @@ def ints(d, *keys):
 _runs = {}
 
 
-def run(stem):
-    """Build bench/systems/<stem>.toml, boot it once; cached."""
-    if stem in _runs:
-        return _runs[stem]
+def run(stem, icount=True):
+    """Build bench/systems/<stem>.toml, boot it once (under -icount
+    unless told otherwise); cached."""
+    key = stem if icount else f"{stem}_noicount"
+    if key in _runs:
+        return _runs[key]
     cfg = f"{SYSTEMS}/{stem}.toml"
     t = time.monotonic()
     try:
         out = sk.build(cfg)
     except RuntimeError as e:
         raise NoFigures(f"{stem}: build failed: {str(e).strip()[-400:]}") from None
-    r = sk.boot(image=out / "image.elf", timeout=BOOT_TIMEOUT, icount=True)
+    r = sk.boot(image=out / "image.elf", timeout=BOOT_TIMEOUT, icount=icount)
     layout = json.loads((out / "layout.json").read_text())
     wall = time.monotonic() - t
-    (OUT / f"{stem}.log").write_text(r.raw)
+    (OUT / f"{key}.log").write_text(r.raw)
     if r.timed_out:
-        raise NoFigures(f"{stem}: QEMU still running after {BOOT_TIMEOUT}s "
-                        f"(log: build/bench/{stem}.log)")
+        raise NoFigures(f"{key}: QEMU still running after {BOOT_TIMEOUT}s "
+                        f"(log: build/bench/{key}.log)")
     for ev in r.events:
         if ev["event"] in ("panic", "fault", "reject"):
-            raise NoFigures(f"{stem}: kernel reported {ev} "
-                            f"(log: build/bench/{stem}.log)")
-    _runs[stem] = (r, layout, wall)
-    return _runs[stem]
+            raise NoFigures(f"{key}: kernel reported {ev} "
+                            f"(log: build/bench/{key}.log)")
+    _runs[key] = (r, layout, wall)
+    return _runs[key]
 
 
 def lines(r, part, tag):
@@ -195,8 +199,8 @@ def boot_figures(res, notes):
     out.append(("Boot: cost per byte of partition RAM", "1 part, 64K/256K/1M",
                 f"{slope:.3f}/B", f"= {slope * 1024:.0f} per KiB (slope of boot vs RAM size)"))
     out.append(("Boot: each extra partition, RAM clearing excluded", "3 parts vs 1",
-                f"{round(per_part):,}", "G-stage table, verification (Ed25519 + "
-                "SHA-256 of the package), image copy"))
+                f"{round(per_part):,}", "G-stage table, verification (Ed25519 with its "
+                "SHA-512, and SHA-256, of the package), image copy"))
     if not pre:
         notes.append("could not disassemble crt0: boot figures are to main(), "
                      "not to the first partition instruction")
@@ -354,6 +358,249 @@ def jitter_figures(res, notes):
     return out
 
 
+# ---- 5. channel send and receive ---------------------------------------
+
+CHAN_SIZES = (8, 64)
+
+
+def chan_figures(res, notes):
+    r, layout, _ = run("chan_burst")
+    depth = max(c["depth"] for c in layout["channels"] if c["name"] == "c8")
+    per = {}
+    for part, what in (("w", "send"), ("r", "recv")):
+        head = lines(r, part, "chan")
+        rounds = lines(r, part, "round")
+        if not head or not rounds:
+            raise NoFigures(f"chan_burst: {part} printed no measurements")
+        n = int(head[0]["n"])
+        if head[0].get("content_ok") != "1":
+            raise NoFigures("chan_burst: the reader received other bytes than were sent")
+        got, dropped, failed = {size: [] for size in CHAN_SIZES}, 0, 0
+        for d in rounds:
+            b, c8, c64, e8, e64, te, se = ints(d, "base", "c8", "c64", "err8",
+                                               "err64", "t_end", "slot_end")
+            if e8 or e64 or (what == "recv" and ints(d, "sum8", "sum64") != [8 * n, 64 * n]):
+                failed += 1         # a call failed (full, empty, denied)
+                continue
+            if te >= se:            # a slot boundary fell inside the round
+                dropped += 1
+                continue
+            got[8].append((c8 - b) / n)
+            got[64].append((c64 - b) / n)
+        if not got[8]:
+            raise NoFigures(f"chan_burst: no {what} round was whole "
+                            f"({dropped} cut by the slot end, {failed} with failed calls)")
+        if failed:
+            notes.append(f"chan_burst: {failed} {what} round(s) had failed calls and were left out")
+        per[what] = {"n": n, "rounds": len(got[8]), "dropped": dropped,
+                     "failed": failed, **{f"{k}B": v for k, v in got.items()}}
+    res["chan"] = per
+    med = statistics.median
+    out, n = [], per["send"]["n"]
+    what = f"burst of {n}, depth {depth}"
+    for size in CHAN_SIZES:
+        snd, rcv = per["send"][f"{size}B"], per["recv"][f"{size}B"]
+        out.append((f"Channel send, {size} B (policy checked)", what,
+                    f"{min(snd):.1f}", f"median {med(snd):.1f} over {len(snd)} rounds; "
+                    "CHAN_SEND ecall to return"))
+        out.append((f"Channel receive, {size} B", what, f"{min(rcv):.1f}",
+                    f"median {med(rcv):.1f} over {len(rcv)} rounds; CHAN_RECV with "
+                    "an sk_msg_info to fill"))
+        out.append((f"Channel send + receive, {size} B", what,
+                    f"{min(snd) + min(rcv):.1f}",
+                    "target <= 400 (64 B, policy included)" if size == 64 else
+                    "more than 64 B: see the method notes"
+                    if min(snd) + min(rcv) > min(per["send"]["64B"]) + min(per["recv"]["64B"])
+                    else "-"))
+    return out
+
+
+# ---- 6. ping-pong round trip ---------------------------------------------
+
+def pingpong_computed(res, notes):
+    sw = res.get("switch", {}).get("guard0", {}).get(2)
+    ch = res.get("chan")
+    out = []
+    for size in CHAN_SIZES:
+        name = f"Ping-pong round trip, computed, {size} B"
+        if not sw or not ch:
+            out.append((name, "-", "n/a", "needs this run's " +
+                        ("world switch" if not sw else "send/receive") + " figures, "
+                        "which failed"))
+            continue
+        snd, rcv = min(ch["send"][f"{size}B"]), min(ch["recv"][f"{size}B"])
+        w = statistics.median(sw["boundary_gap"])
+        out.append((name, "from the rows above", f"{2 * (snd + rcv) + 2 * w:,.0f}",
+                    f"2 x (send {snd:.0f} + receive {rcv:.0f}) + 2 x world switch "
+                    f"{w:.0f} (2 parts, guard 0, median)"))
+    return out
+
+
+PP_KEYS = ("g", "se", "r0", "r1", "rerr", "rseq", "rlen", "s0", "s1", "serr", "sseq")
+
+
+def pingpong_measured(res, notes):
+    r, layout, _ = run("pp_roundtrip")
+    slots, major = plan_slots(layout)
+    side = {}
+    for part in ("ping", "pong"):
+        head = lines(r, part, "pp")
+        recs = lines(r, part, "rec")
+        if not head or not recs:
+            raise NoFigures(f"pp_roundtrip: {part} printed no records")
+        base, size = ints(head[0], "base", "len")
+        side[part] = (base, [dict(zip(PP_KEYS, ints(d, *PP_KEYS))) for d in recs])
+    (bp, ping), (bq, pong) = side["ping"], side["pong"]
+    lp, lq = slots["ping"][1], slots["pong"][1]
+    sent = {x["sseq"]: x for x in ping if x["serr"] == 0}
+    answered = {x["rseq"]: x for x in pong if x["rerr"] == 0 and x["serr"] == 0
+                and x["sseq"] == x["rseq"] and x["rlen"] == size}
+    back = {x["rseq"]: x for x in ping if x["rerr"] == 0 and x["rlen"] == size}
+    trips, skipped = [], 0
+    for k, a in sorted(sent.items()):
+        q, b = answered.get(k), back.get(k)
+        # pong's slot must follow ping's, and ping's next follow pong's
+        if not q or not b or q["se"] - lq != a["se"] or b["se"] - lp != q["se"]:
+            skipped += 1
+            continue
+        send = [a["s1"] - a["s0"] - bp, q["s1"] - q["s0"] - bq]
+        recv = [q["r1"] - q["r0"] - bq, b["r1"] - b["r0"] - bp]
+        entry = [q["g"] - TICK * (q["se"] - lq), b["g"] - TICK * (b["se"] - lp)]
+        trips.append({"seq": k, "send": send, "recv": recv, "slot_entry": entry,
+                      "total": sum(send) + sum(recv) + sum(entry),
+                      "latency": b["r1"] - a["s0"]})
+    if not trips:
+        raise NoFigures("pp_roundtrip: no round trip was seen whole in adjacent slots")
+    res["pingpong"] = {"size": size, "slot_ticks": [lp, lq], "trips": trips,
+                       "skipped": skipped}
+    med = statistics.median
+    tot = [t["total"] for t in trips]
+    ent = [e for t in trips for e in t["slot_entry"]]
+    snd = [x for t in trips for x in t["send"]]
+    rcv = [x for t in trips for x in t["recv"]]
+    lat = [t["latency"] for t in trips]
+    return [(f"Ping-pong round trip, measured, {size} B",
+             f"2 parts, {lp // 10} us slots, yield, guard 0",
+             f"{med(tot):,.0f}",
+             f"median, {min(tot):,}..{max(tot):,} over {len(tot)} round trips"
+             f"{f' ({skipped} skipped)' if skipped else ''}: 2 sends {med(snd):.0f}, "
+             f"2 receives {med(rcv):.0f} (no sk_msg_info), 2 slot entries after a "
+             f"yield {med(ent):.0f} ({min(ent)}..{max(ent)}, QEMU's <=99 timer "
+             f"lateness included); request->reply latency {med(lat):,.0f} "
+             f"= the {TICK * major // 1000} us frame")]
+
+
+# ---- 7. shared window vs RAM copy -----------------------------------------
+
+def copy_records(stem, icount):
+    r, layout, _ = run(stem, icount=icount)
+    w = lines(r, "writer", "copy")
+    reps = lines(r, "writer", "rep")
+    rd = lines(r, "reader", "copy")
+    if not w or not reps:
+        raise NoFigures(f"{stem}: the writer printed no measurements")
+    head = w[0]
+    if not (head.get("sum") == head.get("ram_sum") == head.get("win_sum") and rd
+            and rd[0].get("sum") == head["sum"]):
+        raise NoFigures(f"{stem}: a copy did not arrive intact (writer {head}, reader {rd})")
+    recs = [dict(zip(("ram_i", "win_i", "ram_t", "win_t"),
+                     ints(d, "ram_i", "win_i", "ram_t", "win_t"))) for d in reps]
+    nbytes, empty, te, se = ints(head, "bytes", "empty", "t_end", "slot_end")
+    return nbytes, empty, te >= se, recs
+
+
+def copy_figures(res, notes):
+    nbytes, empty, cut, recs = copy_records("copy_window", True)
+    kib = nbytes / 1024
+    ram = [(x["ram_i"] - empty) / kib for x in recs]
+    win = [(x["win_i"] - empty) / kib for x in recs]
+    if cut:
+        notes.append("copy_window: the copies ran past the writer's slot end; the "
+                     "minimum per destination is used")
+    ratio = min(ram) / min(win)
+    res["copy"] = {"bytes": nbytes, "reps": len(recs), "ram_per_kib": ram,
+                   "win_per_kib": win, "ratio_icount": ratio}
+    try:
+        wb, _, wcut, wrecs = copy_records("copy_window", False)
+        # the fastest of each: the host's noise only ever adds time
+        rt = min(x["ram_t"] for x in wrecs)
+        wt = min(x["win_t"] for x in wrecs)
+        if not rt or not wt:
+            raise NoFigures("copies too short for the time CSR")
+        wall = (f"wall clock without -icount: {rt / wt:.2f} (fastest of {len(wrecs)} "
+                f"each by the time CSR: RAM {wb / (rt * 100):.2f}, window "
+                f"{wb / (wt * 100):.2f} GB/s of host time"
+                f"{'; some cut by the slot end' if wcut else ''})")
+        res["copy"]["wall_ticks"] = wrecs
+        res["copy"]["ratio_wall"] = rt / wt
+    except NoFigures as e:
+        wall = f"wall clock: n/a ({e})"
+    what = f"{kib:.0f} KiB x {len(recs)}"
+    return [("Copy into own RAM (8-byte word loop)", what, f"{min(ram):.1f}/KiB",
+             f"max {max(ram):.1f}/KiB; the bare-metal baseline"),
+            ("Copy into the shared window (same loop)", what, f"{min(win):.1f}/KiB",
+             f"max {max(win):.1f}/KiB; the reader saw the same checksum"),
+            ("Shared window / RAM copy speed", what, f"{ratio:.3f}",
+             f"target >= 0.9; instructions under -icount; {wall}")]
+
+
+# ---- 8. verification -----------------------------------------------------
+
+VERIFY = ("boot_1p1m", "verify_64k", "verify_256k")
+
+
+def verify_figures(res, notes):
+    pts = []
+    for stem in VERIFY:
+        r, layout, _ = run(stem)
+        done = r.of("boot_done")
+        if not done or len(layout["partitions"]) != 1:
+            raise NoFigures(f"{stem}: no boot_done event, or not one partition")
+        p = layout["partitions"][0]
+        pts.append({"system": stem, "pkg_size": p["pkg_size"],
+                    "image_size": p["image_size"], "ram_size": p["ram_size"],
+                    "boot_done": TICK * int(done[0]["ticks"])})
+    if len({p["ram_size"] for p in pts}) != 1:
+        notes.append("verification systems differ in RAM size: the slope mixes in "
+                     "RAM clearing")
+    xs = [p["pkg_size"] for p in pts]
+    ys = [p["boot_done"] for p in pts]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    slope = (sum((x - mx) * (y - my) for x, y in zip(xs, ys)) /
+             sum((x - mx) ** 2 for x in xs))
+    resid = max(abs(y - my - slope * (x - mx)) for x, y in zip(xs, ys))
+    v = res["verify"] = {"systems": pts, "per_byte": slope, "max_residual": resid}
+    sizes = "/".join(f"{x >> 10}K" for x in xs)
+    out = [("Verification: cost per KiB of signed package",
+            f"1 part, {pts[0]['ram_size'] >> 10}K RAM, packages {sizes}",
+            f"{slope * 1024:,.0f}/KiB",
+            f"slope of boot_done vs package size ({slope:.1f}/B, fit within "
+            f"{resid:,.0f}): SHA-512 (Ed25519) + SHA-256 (measurement) of every byte")]
+    boot = res.get("boot")
+    if not boot:
+        out.append(("Verification: fixed cost per partition", "-", "n/a",
+                     "needs this run's boot figures, which failed"))
+        return out
+    pkg0 = run(BOOT_REPORT[0])[1]["partitions"][0]["pkg_size"]
+    fixed = boot["per_extra_partition_without_ram"] - slope * pkg0
+    v["fixed_per_partition"] = round(fixed)
+    out.append(("Verification: fixed cost per partition", "3 parts vs 1",
+                f"{fixed:,.0f}", f"extra partition ({boot['per_extra_partition_without_ram']:,}) "
+                f"- slope x its {pkg0 >> 10}K package: the Ed25519 point arithmetic, plus "
+                "a few K of G-stage root, vCPU set-up and event line"))
+    for stem in BOOT_REPORT:
+        b = boot["systems"][stem]
+        parts = run(stem)[1]["partitions"]
+        cost = sum(fixed + slope * p["pkg_size"] for p in parts)
+        v[f"share_{stem}"] = cost / b["instructions"]
+        out.append(("Verification: share of boot",
+                    f"{b['partitions']} part x {b['ram_each'] >> 10}K",
+                    f"{100 * cost / b['instructions']:.1f}%",
+                    f"{cost:,.0f} of {b['instructions']:,} (packages of "
+                    f"{', '.join(str(p['pkg_size'] >> 10) + 'K' for p in parts)})"))
+    return out
+
+
 # ---- report --------------------------------------------------------------
 
 METHOD = """\
@@ -383,7 +630,42 @@ costs ~{hc} more per iteration than the same loop with a nop.
   early and the kernel waits for the exact boundary (boundary->guest is
   then measured from the boundary itself).
 - Jitter: first `time` read in each of j's slots minus the slot's
-  boundary (slot end - length), over >= 50 frames; max - min."""
+  boundary (slot end - length), over >= 50 frames; max - min.
+- Channels: on one hart, w makes n raw CHAN_SEND ecalls in a burst
+  (8-B messages on one queue, then 64-B ones on another; depth 1024,
+  policy types [1], max_size = msg_size, max_per_frame 100000, so every
+  send passes the monitor) at the start of its slot; r makes n
+  CHAN_RECV ecalls on each (64-B buffer, sk_msg_info filled) in its
+  slot right after.  Per call = (loop with the ecall - same loop with a
+  nop) / n, as for the null hypercall; SDK wrappers not included; min
+  over rounds, rounds cut by a slot end or with any failed call left
+  out.  An 8-B message costs more than a 64-B one because the kernel's
+  memcpy copies what is under 32 bytes byte by byte.
+- Ping-pong, computed: 2 x (send + receive) + 2 x the guard-0 world
+  switch above.  Measured: ping and pong (8-B messages, policy on both
+  queues) in 100 us slots, guard 0, each yielding after its turn; for
+  each round trip, from both partitions' instret records (instret is
+  the hart's clock, shared by both): ping's send + pong's slot entry
+  (its first instruction after its yield returns - 100 x slot start) +
+  pong's receive and send + ping's next slot entry + ping's receive.
+  Each ecall is timed in situ (instret around it - two reads alone).
+  Not in it: what the yield ecall does before the hart idles (hidden in
+  the slot it gives away) and the partitions' own code.  The
+  request->reply latency itself is the schedule's: one frame.
+- Window copy: the writer of a 256 KiB shared window copies a 256 KiB
+  buffer from its RAM into another RAM buffer and into the window, 16
+  times each, alternating, with one 8-byte load/store loop; instret
+  around each copy / KiB (min).  Ratio = RAM cost / window cost (1 =
+  as fast).  Wall clock: the same image booted once more without
+  -icount, where `time` follows the host's clock: fastest copy of each
+  kind (medians move by +-10% from run to run with the host's load).
+- Verification: boot_done (ticks since kernel entry, x100) of three
+  1-partition systems with 1M of RAM whose packages differ only by
+  constant data (bench_boot, bench_big64, bench_big): slope per
+  package byte (also copies, instead of clears, the extra image bytes:
+  ~0.15/B).  Fixed cost = the boot table's extra-partition cost minus
+  slope x bench_boot's package.  Share = partitions x (fixed + slope x
+  package) / the boot figure above (the fixed part is an upper bound)."""
 
 
 def table(rows):
@@ -398,7 +680,10 @@ def main():
     started = time.monotonic()
     res, rows, notes, failed = {}, [], [], []
     for name, fn in (("boot", boot_figures), ("hcall", hcall_figures),
-                     ("switch", switch_figures), ("jitter", jitter_figures)):
+                     ("switch", switch_figures), ("jitter", jitter_figures),
+                     ("chan", chan_figures), ("pingpong", pingpong_computed),
+                     ("pingpong measured", pingpong_measured),
+                     ("copy", copy_figures), ("verify", verify_figures)):
         try:
             rows += fn(res, notes)
         except NoFigures as e:
