@@ -336,7 +336,7 @@ def test_layout_consistent(built):
     base, end = 0x80000000, 0x80000000 + lay["memory"]
     limit = lay["kernel_limit"]
     assert lay["kernel_base"] == 0x80200000
-    pkgs = sum(p["pkg_size"] for p in lay["partitions"])
+    pkgs = sum(-(-p["pkg_size"] // PAGE) * PAGE for p in lay["partitions"])
     assert limit % (2 * MIB) == 0 and limit >= 0x80200000 + 4 * MIB + pkgs
     spans = []
     for p in lay["partitions"]:
@@ -399,7 +399,7 @@ def test_packages(built):
         pkg = (built.out / (name + ".pkg")).read_bytes()
         flat = (built.out / (name + ".bin")).read_bytes()
         dtb = (built.out / (name + ".dtb")).read_bytes()
-        assert len(pkg) == p["pkg_size"] and len(pkg) % PAGE == 0
+        assert len(pkg) == p["pkg_size"] == p["cfg_off"] + p["cfg_size"]
         assert p["dtb_off"] == padded(len(flat)) and p["dtb_size"] == len(dtb)
         assert p["cfg_off"] == p["dtb_off"] + padded(len(dtb))
         assert pkg[:len(flat)] == flat and not any(pkg[len(flat):p["dtb_off"]])

@@ -69,7 +69,8 @@ SITES = {
     "dtb_header": lambda p: p["dtb_off"],
     "dtb_body": lambda p: p["dtb_off"] + p["dtb_size"] // 2,
     "config": lambda p: p["cfg_off"] + 3,
-    "padding": lambda p: p["pkg_size"] - 1,
+    "config_end": lambda p: p["pkg_size"] - 1,
+    "padding": lambda p: p["image_size"],       # zeros before the device tree
 }
 
 

@@ -106,9 +106,10 @@ static void wake_reader(const struct sk_chan_desc *c, struct part *writer)
 {
 	struct part *r = part_get(c->readers[0]);
 
+	if (r->hart == writer->hart)	/* it runs later on this hart anyway */
+		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&r->wait_port, __ATOMIC_RELAXED) &&
-	    r->desc->hart != writer->desc->hart)
+	if (__atomic_load_n(&r->wait_port, __ATOMIC_RELAXED))
 		sbi_send_ipi(1UL << r->desc->hart);
 }
 

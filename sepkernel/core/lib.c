@@ -21,6 +21,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 			dw[2] = sw[2];
 			dw[3] = sw[3];
 		}
+		for (; n >= 8; n -= 8)	/* small messages are a few words */
+			*dw++ = *sw++;
 		d = (uint8_t *)dw;
 		s = (const uint8_t *)sw;
 	}
