@@ -22,13 +22,13 @@ Q	:= $(if $(filter 1,$(V)),,@)
 # ---- the kernel -----------------------------------------------------------
 KCFLAGS	:= -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	   -ffreestanding -nostdlib -fno-builtin -fno-tree-loop-distribute-patterns \
-	   -fno-stack-protector -fno-pic -O2 -g -Wall -Wextra -Werror \
+	   -fno-stack-protector -fno-pic -O2 -flto -g -Wall -Wextra -Werror \
 	   -Isepkernel/include -Isepkernel -Isbi
 KSRC	:= $(wildcard sepkernel/arch/riscv/*.S sepkernel/arch/riscv/*.c \
 	   sepkernel/core/*.c sepkernel/drivers/*.c sepkernel/crypto/*.c) \
 	   sbi/vsbi.c sbi/sbi_call.c
 KOBJ	:= $(patsubst %,$(B)/kernel/%.o,$(KSRC))
-KHDR	:= $(wildcard sepkernel/include/*/*.h sepkernel/crypto/*.h sbi/*.h)
+KHDR	:= $(wildcard sepkernel/include/*/*.h sepkernel/crypto/*.h sbi/*.h) Makefile
 
 $(B)/kernel/%.c.o: %.c $(KHDR)
 	@mkdir -p $(dir $@)
@@ -131,4 +131,3 @@ clean:
 	rm -rf $(B)
 
 .PHONY: partitions image check run images test bench soak deps clean keys
-.SECONDARY:
