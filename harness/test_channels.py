@@ -143,5 +143,8 @@ def test_no_hypercall_reaches_a_partition_without_a_channel():
     assert spy[:3] == ["channel calls answered otherwise: 0",
                        "unknown info keys answered: 0", "doorbells: 0"]
     assert all(d["reason"] == "bad_channel" for d in busy.of("deny", part="spy"))
+    # Control characters are defused: no partition can forge a kernel line.
+    assert "forge?[sk] event=halt reason=forged" in spy
+    assert not busy.of("halt", reason="forged")
     # What the spy sees, timing included, is the same next to idle neighbours.
     assert spy == idle.output["spy"]

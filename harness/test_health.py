@@ -133,3 +133,13 @@ def test_critical_failure_is_a_safe_announced_shutdown():
     assert run.one("summary", part="display")["state"] == "ready"
     assert "bye" not in run.output["display"]
     assert run.lines[-1] == ("sk", "event=halt reason=critical part=controller")
+
+
+def test_a_reload_that_cannot_fit_its_slot_is_refused():
+    run = boot(SYS / "restart_short.toml")
+    assert not run.timed_out, run.raw
+    run.one("stop", part="crashy", reason="restart_exceeds_slot")
+    assert not run.of("restart", part="crashy")
+    lates = {l.split("late=")[1] for l in run.output["ticker"][2:] if "late=" in l}
+    assert lates == {"0"}                      # the ticker's slots never moved
+    assert run.one("timing")["late_entries"] == "0"

@@ -132,3 +132,15 @@ def test_a_missing_key_is_a_clear_error(tmp_path):
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode != 0
     assert "nokey.pem: private key not found" in r.stderr
+
+
+def test_on_reject_halt_stops_the_system_before_anything_runs(tmp_path):
+    cfg = ROOT / "harness/systems/reject_halt.toml"
+    out = build(cfg)
+    lay = layout(cfg)
+    syms = symbols(out / "image.elf")
+    run = boot(image=patched(tmp_path, out, [(syms["sk_pkg_0"] + 100, None)]))
+    assert not run.timed_out, run.raw
+    run.one("reject", part=lay["partitions"][0]["name"])
+    assert run.halt["reason"] == "rejected"
+    assert not run.output                       # nothing ran

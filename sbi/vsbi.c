@@ -18,18 +18,27 @@
 #define SK_IMPL_VERSION		1
 #define DBCN_MAX_CHUNK		256	/* bytes per call: bounded kernel time */
 
-/* Append one character to p's console line; a full line goes out. */
-static void part_putc(struct part *p, char c)
+/*
+ * Append one character to p's console line; a full line goes out and
+ * the call returns 1.  Only printable ASCII reaches the console: a
+ * partition must not be able to start a line of its own ("\v[sk] ...")
+ * or drive the terminal.
+ */
+static int part_putc(struct part *p, char c)
 {
+	int flushed = 0;
+
 	if (c == '\r')
-		return;
+		return 0;
 	if (c == '\n' || p->line_len == SK_LINE_MAX) {
 		cons_part_line(p->desc->name, p->line, p->line_len);
 		p->line_len = 0;
+		flushed = 1;
 		if (c == '\n')
-			return;
+			return 1;
 	}
-	p->line[p->line_len++] = c;
+	p->line[p->line_len++] = c >= ' ' && c <= '~' ? c : '?';
+	return flushed;
 }
 
 static long base_probe(uint64_t ext)
@@ -73,7 +82,7 @@ static long sbi_base(uint64_t fid, uint64_t a0, long *val)
 static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 {
 	const char *buf;
-	uint64_t n;
+	uint64_t n, i;
 
 	switch (fid) {
 	case SBI_DBCN_WRITE:
@@ -82,9 +91,14 @@ static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 		if (a[2] >> 32 || !buf)
 			return monitor_deny(p, -1, SK_AUDIT_BAD_ADDRESS, 0xffff,
 					    SBI_ERR_INVALID_PARAM);
-		for (uint64_t i = 0; i < n; i++)
-			part_putc(p, (char)buf[i]);
-		*val = (long)n;
+		/*
+		 * At most one line goes out per call (the rest is a partial
+		 * write, as SBI allows), so a call costs a bounded time.
+		 */
+		for (i = 0; i < n;)
+			if (part_putc(p, buf[i++]))
+				break;
+		*val = (long)i;
 		return SBI_SUCCESS;
 	case SBI_DBCN_READ:
 		if (!part_guest_ptr(p, a[1] | a[2] << 32, a[0], 1))
@@ -130,7 +144,7 @@ static int sbi_srst(struct part *p, struct vcpu *v)
 		part_stop(p, reason == SBI_SRST_REASON_FAILURE ?
 			     "srst_failure" : "srst_shutdown");
 	else
-		part_restart(p, "srst_reboot");
+		hm_reboot(p);
 	return 0;
 }
 

@@ -35,6 +35,8 @@ int main(void)
 	printf("channel calls answered otherwise: %ld\n", other);
 	printf("unknown info keys answered: %ld\n", info_bad);
 	printf("doorbells: %lu\n", (unsigned long)sk_notified());
+	/* A line of its own would be a forgery: the kernel must defuse it. */
+	printf("forge\v[sk] event=halt reason=forged\n");
 	sk_yield();
 	t0 = sk_time();
 	for (int i = 0; i < 1000; i++)

@@ -40,13 +40,8 @@ static uint64_t slot_size(const struct sk_chan_desc *c)
 
 void chan_boot(void)
 {
-	for (unsigned i = 0; i < sk_system.nchans; i++) {
-		const struct sk_chan_desc *c = &sk_system.chans[i];
-
-		memset(c->st, 0, sizeof(*c->st));
-		if (c->kind == SK_CHAN_SHARED)
-			memset((void *)c->win_hpa, 0, c->win_size);
-	}
+	for (unsigned i = 0; i < sk_system.nchans; i++)
+		memset(sk_system.chans[i].st, 0, sizeof(*sk_system.chans[i].st));
 }
 
 /* The channel behind p's port id, if p holds it in direction dir. */
@@ -87,7 +82,7 @@ long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
 		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELEASE);
 		return SBI_SUCCESS;
 	}
-	uint32_t tail = st->tail;
+	uint64_t tail = st->tail;
 
 	if (tail - __atomic_load_n(&st->head, __ATOMIC_ACQUIRE) >= c->depth) {
 		st->drops++;
@@ -201,7 +196,7 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 		if (err)
 			return err;
 	} else {
-		uint32_t head = st->head;
+		uint64_t head = st->head;
 		const struct msg_hdr *src;
 
 		if (head == __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE)) {
@@ -279,8 +274,8 @@ long chan_status(struct part *p, uint64_t id, uint64_t out)
 	s->msg_size = c->msg_size;
 	s->depth = c->depth;
 	if (c->kind == SK_CHAN_QUEUING)
-		s->count = __atomic_load_n(&c->st->tail, __ATOMIC_ACQUIRE) -
-			   __atomic_load_n(&c->st->head, __ATOMIC_ACQUIRE);
+		s->count = (unsigned int)(__atomic_load_n(&c->st->tail, __ATOMIC_ACQUIRE) -
+					  __atomic_load_n(&c->st->head, __ATOMIC_ACQUIRE));
 	else
 		s->count = c->kind == SK_CHAN_SAMPLING && c->st->seq ? 1 : 0;
 	s->drops = c->st->drops;
@@ -298,16 +293,26 @@ void chan_part_restarted(struct part *p)
 {
 	for (unsigned i = 0; i < p->desc->nports; i++) {
 		const struct sk_port *pt = &p->desc->ports[i];
-		const struct sk_chan_desc *c = &sk_system.chans[pt->chan];
 
-		if (pt->dir != SK_PORT_SEND)
-			continue;
-		__atomic_add_fetch(&c->st->epoch, 1, __ATOMIC_RELEASE);
-		if (c->kind == SK_CHAN_SHARED)
-			memset((void *)c->win_hpa, 0, c->win_size);
+		if (pt->dir == SK_PORT_SEND)
+			__atomic_add_fetch(&sk_system.chans[pt->chan].st->epoch, 1,
+					   __ATOMIC_RELEASE);
 	}
+	chan_clear_windows(p);
 	p->wait_port = 0;
 	p->notify_pending = 0;
+}
+
+/* Clear the shared windows p writes (at boot, and when it restarts). */
+void chan_clear_windows(struct part *p)
+{
+	for (unsigned i = 0; i < p->desc->nports; i++) {
+		const struct sk_port *pt = &p->desc->ports[i];
+		const struct sk_chan_desc *c = &sk_system.chans[pt->chan];
+
+		if (pt->dir == SK_PORT_SEND && c->kind == SK_CHAN_SHARED)
+			memset((void *)c->win_hpa, 0, c->win_size);
+	}
 }
 
 void chan_summary(void)
@@ -317,8 +322,8 @@ void chan_summary(void)
 
 		if (c->kind == SK_CHAN_SHARED)
 			continue;
-		sk_event("event=chan name=%s sent=%u drops=%u epoch=%u",
-			 c->name, c->st->tail ? c->st->tail : c->st->seq / 2,
+		sk_event("event=chan name=%s sent=%lu drops=%u epoch=%u",
+			 c->name, c->st->tail ? c->st->tail : c->st->seq / 2UL,
 			 c->st->drops, c->st->epoch);
 	}
 }

@@ -41,19 +41,32 @@ static const char *cause_name(uint64_t cause)
 	return "unknown";
 }
 
-/* Restart allowed?  Counts restarts inside the configured frame window. */
-static int restart_allowed(struct part *p)
+/* Another restart within the limit?  Counts inside the frame window. */
+static int restart_allowed_any(struct part *p)
 {
 	const struct sk_part_desc *d = p->desc;
 	uint64_t now = this_hart(p)->frames;
 
-	if (d->on_fault != SK_ACT_RESTART)
-		return 0;
 	if (d->restart_window && now - p->window_frame >= d->restart_window) {
 		p->window_frame = now;
 		p->window_restarts = 0;
 	}
 	return p->window_restarts < d->max_restarts;
+}
+
+/* Restart allowed as the action for a fault? */
+static int restart_allowed(struct part *p)
+{
+	return p->desc->on_fault == SK_ACT_RESTART && restart_allowed_any(p);
+}
+
+/* A reboot the partition asked for: within the same restart limit. */
+void hm_reboot(struct part *p)
+{
+	if (restart_allowed_any(p))
+		part_restart(p, "srst_reboot");
+	else
+		part_stop(p, "restart_limit");
 }
 
 /* Take p's configured action for a failure described by what. */

@@ -6,11 +6,44 @@
  */
 #include "sk/lib.h"
 
+/*
+ * Copy into an aligned destination from a misaligned source, a word at a
+ * time: each aligned source word is read once and the two halves shifted
+ * together.  The last word read never crosses a page, so it stays in the
+ * memory the caller checked.
+ */
+static void copy_shifted(uint64_t *dw, const uint8_t *s, size_t words)
+{
+	unsigned sh = ((uintptr_t)s & 7) * 8;
+	const uint64_t *sw = (const uint64_t *)((uintptr_t)s & ~7UL);
+	uint64_t lo = *sw++;
+
+	while (words--) {
+		uint64_t hi = *sw++;
+
+		*dw++ = lo >> sh | hi << (64 - sh);
+		lo = hi;
+	}
+}
+
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
 
+	/* Guest buffers may be misaligned: align the destination first. */
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = *s++;
+		n--;
+	}
+	if (n >= 16 && ((uintptr_t)s & 7)) {
+		size_t words = n / 8 - 1;	/* keep the last read in range */
+
+		copy_shifted((uint64_t *)d, s, words);
+		d += words * 8;
+		s += words * 8;
+		n -= words * 8;
+	}
 	if (!(((uintptr_t)d | (uintptr_t)s) & 7)) {
 		uint64_t *dw = (uint64_t *)d;
 		const uint64_t *sw = (const uint64_t *)s;

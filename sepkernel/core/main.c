@@ -50,14 +50,15 @@ void sk_main(uint64_t hartid)
 	 * systems that boot differently still run in step) or right after
 	 * boot, on every hart at once.
 	 */
-	epoch = time_now() + 10;
+	sk_event("event=boot_done parts=%u ticks=%lu", sk_system.nparts,
+		 time_now() - sk_boot_time);
+	/* 50 ticks (5 us) of room to reach the first boundary exactly. */
+	epoch = time_now() + 50;
 	if (sk_system.epoch > epoch)
 		epoch = sk_system.epoch;
 	else if (sk_system.epoch)
 		sk_event("event=warn what=epoch_missed by=%lu",
 			 epoch - sk_system.epoch);
-	sk_event("event=boot_done parts=%u ticks=%lu", sk_system.nparts,
-		 time_now() - sk_boot_time);
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	enter_first(hartid);
 }

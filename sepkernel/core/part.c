@@ -32,29 +32,39 @@ static void part_load(struct part *p)
 
 void part_boot_all(void)
 {
+	const char *rejected = NULL;
+
 	gstage_init();
 	chan_boot();
+	/* Every partition exists (stopped) before any is checked or run. */
 	for (unsigned i = 0; i < sk_system.nparts; i++) {
 		struct part *p = &sk_part_table[i];
 
 		memset(p, 0, sizeof(*p));
 		p->desc = &sk_system.parts[i];
 		p->hart = &sk_harts[p->desc->hart];
-		uint64_t t0 = time_now();
+		p->state = PART_STOPPED;
+	}
+	for (unsigned i = 0; i < sk_system.nparts; i++) {
+		struct part *p = &sk_part_table[i];
+		uint64_t t0;
 
 		p->vcpu.hgatp = gstage_build(p->desc);
-		if (verify_part(p->desc, 1)) {
-			p->state = PART_STOPPED;	/* never runs */
-			if (sk_system.halt_on_reject)
-				sk_halt("rejected", p->desc->name);
-			continue;
+		t0 = time_now();
+		if (verify_part(p->desc)) {
+			rejected = rejected ? rejected : p->desc->name;
+			continue;			/* never runs */
 		}
 		part_load(p);
-		/* What a restart costs, with a margin, measured once here. */
-		p->restart_cost = (time_now() - t0) * 5 / 4 + 10;
+		chan_clear_windows(p);		/* its windows start cleared */
+		/* A restart does just this: its cost, with a margin. */
+		p->restart_cost = (time_now() - t0) * 9 / 8 + 10;
+		measure_part(p->desc);
 		p->state = PART_READY;
 		live++;
 	}
+	if (rejected && sk_system.halt_on_reject)
+		sk_halt("rejected", rejected);
 	if (!live)
 		sk_halt("all_stopped", NULL);
 }
@@ -134,7 +144,7 @@ void part_restart_now(struct part *p)
 {
 	struct hart *h = this_hart(p);
 
-	if (verify_part(p->desc, 0)) {	/* the package must still check out */
+	if (verify_part(p->desc)) {	/* the package must still check out */
 		part_stop(p, "rejected");
 		return;
 	}

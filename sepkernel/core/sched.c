@@ -20,6 +20,7 @@
 
 struct hart sk_harts[SK_MAX_HARTS];
 int sk_has_sstc;
+extern uint64_t sk_sync_late;		/* trap.S and here: inexact slot entries */
 #define has_sstc sk_has_sstc
 static uint64_t stop_at;	/* absolute time the system halts, or 0 */
 
@@ -110,6 +111,7 @@ static void advance(struct hart *h)
 		h->frame_start += pl->major_frame;
 		h->frames++;
 	}
+	h->entered = 0;
 	s = &pl->slots[h->slot];
 	if (s->part >= 0) {
 		struct part *p = part_get(s->part);
@@ -166,14 +168,22 @@ static struct part *sched_pick(struct hart *h)
 		}
 		p = part_get(s->part);
 		if (p->state == PART_RESTARTING) {
-			/* Reload only when it fits before the guard (or never can). */
-			if (stop - now < p->restart_cost &&
-			    now - start > sk_system.guard) {
+			/*
+			 * Reload only when it fits before the guard, so it never
+			 * takes time from the next slot; a partition whose slot
+			 * can never hold its reload is stopped instead.
+			 */
+			if (p->restart_cost > s->length - sk_system.guard) {
+				part_stop(p, "restart_exceeds_slot");
+				continue;
+			}
+			if (stop - now < p->restart_cost) {
 				if (wait_for(h, &now, end))
 					continue;
 				return NULL;
 			}
 			part_restart_now(p);
+			h->entered = 1;		/* late by its own reload only */
 			h->sync_at = 0;		/* that took time: look again */
 			now = time_now();
 			continue;
@@ -183,6 +193,10 @@ static struct part *sched_pick(struct hart *h)
 				continue;
 			return NULL;
 		}
+		/* First entry into this slot not on the exact path: late. */
+		if (!h->entered && exact() && !h->sync_at)
+			__atomic_add_fetch(&sk_sync_late, 1, __ATOMIC_RELAXED);
+		h->entered = 1;
 		h->stop_at = stop < stop_at || !stop_at ? stop : stop_at;
 		if (!h->sync_at)
 			timer_arm(stop);
@@ -227,6 +241,7 @@ struct vcpu *sched_run(struct hart *h)
 		else
 			next->vcpu.hvip |= 1UL << IRQ_VS_SOFT;
 	}
+	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
 	flags = 0;
 	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
 		next->vcpu.sync_at = h->sync_at;
@@ -248,8 +263,6 @@ struct vcpu *sched_run(struct hart *h)
 /* How many slot entries could not be made exact (see tick.S). */
 void sched_summary(void)
 {
-	extern uint64_t sk_sync_late;
-
 	if (exact())
 		sk_event("event=timing exact=1 late_entries=%lu",
 			 __atomic_load_n(&sk_sync_late, __ATOMIC_RELAXED));

@@ -16,20 +16,21 @@
 
 extern const uint8_t sk_signing_pubkey[32];
 
-int verify_part(const struct sk_part_desc *d, int announce)
+int verify_part(const struct sk_part_desc *d)
+{
+	int err = ed25519_verify(d->sig, d->pkg, d->pkg_size, sk_signing_pubkey);
+
+	if (err)
+		sk_event("event=reject part=%s reason=%s", d->name,
+			 ed25519_strerror(err));
+	return err;
+}
+
+void measure_part(const struct sk_part_desc *d)
 {
 	uint8_t digest[32];
 	char hex[65];
-	int err;
 
-	err = ed25519_verify(d->sig, d->pkg, d->pkg_size, sk_signing_pubkey);
-	if (err) {
-		sk_event("event=reject part=%s reason=%s", d->name,
-			 ed25519_strerror(err));
-		return err;
-	}
-	if (!announce)
-		return 0;
 	sha256(d->pkg, d->pkg_size, digest);
 	for (int i = 0; i < 32; i++) {
 		hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
@@ -37,5 +38,4 @@ int verify_part(const struct sk_part_desc *d, int announce)
 	}
 	hex[64] = 0;
 	sk_event("event=verified part=%s sha256=%s", d->name, hex);
-	return 0;
 }

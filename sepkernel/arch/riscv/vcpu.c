@@ -42,7 +42,8 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
  * zeroed on every switch so no partition sees another's values.
  */
 static const uint64_t fp_zero[33];
-static uint8_t fp_live[SK_MAX_HARTS];	/* f0-f31 may hold someone's values */
+/* f0-f31 may hold someone's values; at boot, whatever firmware left. */
+static uint8_t fp_live[SK_MAX_HARTS] = { [0 ... SK_MAX_HARTS - 1] = 1 };
 
 void vcpu_save(struct vcpu *v)
 {

@@ -15,6 +15,7 @@ long chan_notify(struct part *p, uint64_t id);
 long chan_status(struct part *p, uint64_t id, uint64_t out);
 int chan_ready(struct part *p);
 void chan_part_restarted(struct part *p);
+void chan_clear_windows(struct part *p);
 void chan_summary(void);
 
 /* The security monitor (monitor.c). */

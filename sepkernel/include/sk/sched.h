@@ -14,6 +14,7 @@ struct hart {
 	uint64_t frames;	/* major frames completed */
 	uint8_t yielded;	/* the slot's owner gave it away */
 	uint8_t discard;	/* loaded vcpu was reset: do not save it */
+	uint8_t entered;	/* the current slot's owner has been entered */
 	struct part *loaded;	/* whose registers are live on this hart */
 	uint64_t sync_at;	/* exact mode: boundary to reach on the way out */
 	uint64_t stop_at;	/* when the partition picked must stop */

@@ -35,8 +35,8 @@ enum sk_chan_kind {
 
 /* Run-time state of a channel; storage generated, zeroed at boot. */
 struct sk_chan_state {
-	uint32_t head;		/* queuing: messages read so far */
-	uint32_t tail;		/* queuing: messages written so far */
+	uint64_t head;		/* queuing: messages read so far (never wraps) */
+	uint64_t tail;		/* queuing: messages written so far */
 	uint32_t drops;		/* sends refused because it was full */
 	uint32_t epoch;		/* restarts of the writer */
 	uint32_t seq;		/* sampling: odd while a write is under way */
