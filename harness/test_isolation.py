@@ -31,6 +31,7 @@ EXPECTED = [
     ("virtual_instruction", None),
     ("illegal_instruction", None),
     ("illegal_instruction", None),
+    ("virtual_instruction", None),      # cycle: not granted (counters = false)
 ]
 
 

@@ -14,7 +14,7 @@
 #include "sk.h"
 
 enum kind { LOAD, STORE, EXEC, CSR_HGATP, CSR_MSTATUS, CSR_HSTATUS_W,
-	    CSR_MTVEC_W };
+	    CSR_MTVEC_W, CSR_CYCLE };
 
 struct attempt {
 	const char *what;
@@ -45,6 +45,7 @@ static const struct attempt attempts[] = {
 	{ "write hstatus (HS CSR)", CSR_HSTATUS_W, 0 },
 	{ "read mstatus (M CSR)", CSR_MSTATUS, 0 },
 	{ "write mtvec (M CSR)", CSR_MTVEC_W, 0 },
+	{ "read cycle (a covert channel)", CSR_CYCLE, 0 },
 };
 
 #define NATTEMPTS	(sizeof(attempts) / sizeof(attempts[0]))
@@ -84,6 +85,9 @@ static void attack(const struct attempt *a, uint64_t addr)
 		break;
 	case CSR_MTVEC_W:
 		__asm__ volatile("csrw mtvec, %0" :: "r"(0UL));
+		break;
+	case CSR_CYCLE:
+		__asm__ volatile("rdcycle %0" : "=r"(v));
 		break;
 	}
 	/* Reaching this line means the attempt was not stopped. */

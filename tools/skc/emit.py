@@ -178,12 +178,12 @@ def system_c(src, system, parts, plans, chans=()):
                "\t.name = %s,\n\t.nparts = %d,\n\t.nharts = %d,\n"
                "\t.timebase_hz = %dUL,\n\t.stop_after = %dUL,\n"
                "\t.halt_on_reject = %d,\n\t.guard = %dUL,\n\t.epoch = %dUL,\n"
-               "\t.console_sbi = %d,\n"
+               "\t.console_sbi = %d,\n\t.guest_counters = %d,\n"
                "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
-                system.epoch, system.console == "sbi", len(chans),
+                system.epoch, system.console == "sbi", bool(system.counters), len(chans),
                 "sk_chans" if chans else "0", audit))
 
     pages = sum(layout.pool_pages(p) for p in parts)

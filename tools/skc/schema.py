@@ -14,7 +14,7 @@ from .diag import fmt_value, suggest, type_name
 TOP_KEYS = ("system", "partition", "schedule", "channel")
 SYSTEM_KEYS = ("name", "harts", "memory", "slot", "stop_after", "board", "guard",
                "epoch", "on_reject", "audit", "audit_depth", "channel_memory",
-               "console")
+               "console", "counters")
 CONSOLES = ("uart", "sbi")
 REJECT_ACTIONS = ("continue", "halt")
 PART_KEYS = ("name", "image", "memory", "hart", "on_fault", "max_restarts",
@@ -47,6 +47,7 @@ class System:
     audit_depth: int = 64
     channel_memory: int = 512 * u.KIB
     console: str = "uart"       # the kernel drives the UART, or asks the SBI
+    counters: bool = False      # partitions may read cycle and instret
 
 
 @dataclass
@@ -278,6 +279,7 @@ def check_system(diag, doc):
                 suggest(con, CONSOLES, "value"))
         con = BAD
     s.console = _ok(con)
+    s.counters = _ok(sec.get("counters", "bool", default=False))
     return s
 
 

@@ -31,7 +31,13 @@ void hart_init(void)
 	csr_write(stvec, (uint64_t)sk_trap_entry);
 	csr_write(hedeleg, HEDELEG_GUEST);
 	csr_write(hideleg, HIDELEG_GUEST);
-	csr_write(hcounteren, HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
+	/*
+	 * Partitions read time (their view of time is the real time); cycle
+	 * and instret count every partition's work on the hart, a covert
+	 * channel, so only a configuration that asks (benchmarks) gets them.
+	 */
+	csr_write(hcounteren, HCOUNTEREN_TM | (sk_system.guest_counters ?
+		  HCOUNTEREN_CY | HCOUNTEREN_IR : 0));
 	csr_write(hvip, 0);
 	csr_write(hie, 0);
 	/* Partitions may use FP; vcpu_load() swaps its registers. */

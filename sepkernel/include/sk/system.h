@@ -137,6 +137,7 @@ struct sk_system {
 	uint64_t guard;		/* ticks at each slot's end kept for the kernel */
 	uint64_t epoch;		/* time the first frame starts, 0 = after boot */
 	uint8_t console_sbi;	/* print through the SBI, not the UART */
+	uint8_t guest_counters;	/* partitions may read cycle and instret */
 	const struct sk_part_desc *parts;
 	const struct sk_plan *plans;	/* one per hart, index = hart id */
 	uint32_t nchans;
