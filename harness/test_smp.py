@@ -28,6 +28,8 @@ def test_four_harts_each_run_their_own_partitions():
     # The spinner on hart 1 never stopped hart 1's ticker.
     assert run.one("summary", part="h1_spin")["state"] == "ready"
     assert run.halt["reason"] == "stop_after"
+    # The halting hart keeps the console: nothing follows the halt line.
+    assert run.lines[-1] == ("sk", "event=halt reason=stop_after")
 
 
 def test_cross_hart_ping_pong_keeps_order_and_loses_nothing():

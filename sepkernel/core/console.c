@@ -7,21 +7,37 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include "sbi_call.h"
+#include "sk/board.h"
 #include "sk/console.h"
 #include "sk/lib.h"
 #include "sk/system.h"
 #include "sk_abi.h"
 
 static volatile uint32_t cons_lock;
+static volatile int halt_owner = -1;	/* the halting hart keeps the lock */
+
+/* This hart's id, from the kernel stack it runs on. */
+static int my_hart(void)
+{
+	extern char sk_stacks[];
+	uintptr_t sp;
+
+	__asm__ volatile("mv %0, sp" : "=r"(sp));
+	return (int)((sp - (uintptr_t)sk_stacks) / SK_STACK_SIZE);
+}
 
 static void lock(void)
 {
+	if (halt_owner >= 0 && halt_owner == my_hart())
+		return;
 	while (__atomic_exchange_n(&cons_lock, 1, __ATOMIC_ACQUIRE))
 		;
 }
 
 static void unlock(void)
 {
+	if (halt_owner >= 0 && halt_owner == my_hart())
+		return;
 	__atomic_store_n(&cons_lock, 0, __ATOMIC_RELEASE);
 }
 
@@ -56,9 +72,15 @@ static void puts_n(const char *s, size_t n)
 		cons_putc(*s++);
 }
 
+/*
+ * The system is halting: take the console for good, so that this hart's
+ * last lines (the summary, the halt) are the last on it, whatever the
+ * other harts were about to print.
+ */
 void cons_take(void)
 {
-	lock();		/* and never give it back: the system is halting */
+	lock();
+	halt_owner = my_hart();
 }
 
 void cons_part_line(const char *name, const char *text, size_t len)

@@ -128,6 +128,7 @@ void sk_halt(const char *reason, const char *part)
 	if (__atomic_exchange_n(&halting, 1, __ATOMIC_ACQ_REL))
 		for (;;)	/* another hart is already halting */
 			wfi();
+	cons_take();
 	for (unsigned i = 0; i < sk_system.nparts; i++)
 		part_flush_line(part_get(i));
 	summary();
@@ -138,7 +139,6 @@ void sk_halt(const char *reason, const char *part)
 		sk_event("event=halt reason=%s part=%s", reason, part);
 	else
 		sk_event("event=halt reason=%s", reason);
-	cons_take();
 	sbi_shutdown();
 }
 
