@@ -57,7 +57,7 @@
 #define SK_FID_NOP		0	/* null hypercall: returns 0 */
 #define SK_FID_YIELD		1	/* give the rest of the slot away */
 #define SK_FID_INFO		2	/* a0 = SK_INFO_* key, returns value */
-#define SK_FID_CHAN_SEND	3	/* reserved for channels */
+#define SK_FID_CHAN_SEND	3	/* channels: see below */
 #define SK_FID_CHAN_RECV	4
 #define SK_FID_CHAN_NOTIFY	5
 #define SK_FID_CHAN_STATUS	6

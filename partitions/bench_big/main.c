@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include "sk.h"
 
+#ifndef DATA_KIB
 #define DATA_KIB	256
+#endif
 
 static const uint64_t data[DATA_KIB * 1024 / 8] = {
 	0x0123456789abcdefUL, 0xfedcba9876543210UL, 1, 2, 3, 4, 5, 6, 7, 8,

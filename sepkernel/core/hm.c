@@ -70,9 +70,9 @@ void hm_reboot(struct part *p)
 }
 
 /* Take p's configured action for a failure described by what. */
-static void hm_act(struct part *p, const char *what)
+static void hm_act(struct part *p, const char *what, int restart)
 {
-	if (restart_allowed(p))
+	if (restart)
 		part_restart(p, what);
 	else
 		part_stop(p, p->desc->on_fault == SK_ACT_RESTART ?
@@ -83,17 +83,13 @@ void hm_fault(struct part *p, uint64_t cause, uint64_t tval, uint64_t gpa)
 {
 	const char *name = cause_name(cause);
 	int restart = restart_allowed(p);
+	int page = gpa != ~0UL;		/* guest-page faults name the address */
 
 	p->faults++;
-	if (gpa != ~0UL)
-		sk_event("event=fault part=%s cause=%s epc=0x%lx gpa=0x%lx action=%s",
-			 p->desc->name, name, p->vcpu.sepc, gpa,
-			 restart ? "restart" : "halt");
-	else
-		sk_event("event=fault part=%s cause=%s epc=0x%lx tval=0x%lx action=%s",
-			 p->desc->name, name, p->vcpu.sepc, tval,
-			 restart ? "restart" : "halt");
-	hm_act(p, name);
+	sk_event("event=fault part=%s cause=%s epc=0x%lx %s=0x%lx action=%s",
+		 p->desc->name, name, p->vcpu.sepc, page ? "gpa" : "tval",
+		 page ? gpa : tval, restart ? "restart" : "halt");
+	hm_act(p, name, restart);
 }
 
 /* Called as each of p's slots begins. */
@@ -106,7 +102,7 @@ void hm_check_watchdog(struct part *p, uint64_t frame)
 	sk_event("event=watchdog part=%s frames=%lu", p->desc->name,
 		 frame - p->kick_frame);
 	p->faults++;
-	hm_act(p, "watchdog");
+	hm_act(p, "watchdog", restart_allowed(p));
 }
 
 static void summary(void)
