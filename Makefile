@@ -102,10 +102,13 @@ image: $(OUT)/image.elf
 check: $(PELF)
 	$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions --check
 
+# QEMU counts instructions (1 ns each) so a run is deterministic and shows
+# exactly what the scenarios check; ICOUNT= runs in host time instead.
+ICOUNT	?= -icount shift=0,sleep=off
 run: deps $(OUT)/image.elf
 	@echo "booting $(OUT)/image.elf (Ctrl-A X quits QEMU)"
 	$(QEMU) -M virt $$(cat $(OUT)/qemu.args) -nographic -bios $(FW) \
-		-kernel $(OUT)/image.elf
+		$(ICOUNT) -kernel $(OUT)/image.elf
 
 # Every shipped system, built (the suite boots them).
 SYSTEMS	:= $(wildcard configs/*.toml harness/systems/*.toml)
