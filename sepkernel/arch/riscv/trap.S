@@ -155,6 +155,7 @@ sk_sync_late:
 sync_scratch:
 	.space	VCPU_X(28)
 
+	.section .text
 /*
  * sk_probe_trap: a trap vector used only while probing for an optional
  * CSR at boot.  It skips the 4-byte instruction that trapped and clears
