@@ -88,7 +88,7 @@ def parse(text, timed_out=False):
 
 
 def boot(config=None, image=None, timeout=60, icount=True, smp=None,
-         memory=None):
+         memory=None, cpu=None):
     """Boot a built system (by config, or an explicit image.elf) on QEMU.
 
     QEMU is killed after timeout seconds; the run then has timed_out set
@@ -110,6 +110,8 @@ def boot(config=None, image=None, timeout=60, icount=True, smp=None,
     cmd.insert(cmd.index("-display") + 1, "none")
     if icount:
         cmd += ["-icount", "shift=0,sleep=off"]
+    if cpu:
+        cmd += ["-cpu", cpu]          # e.g. "rv64,sstc=false"
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=timeout,
                            stdin=subprocess.DEVNULL)

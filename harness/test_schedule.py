@@ -79,9 +79,14 @@ def test_each_partition_gets_its_share_per_frame(spinning):
 TIMER = re.compile(r"timer (\d+) set=(\d+) want=(\d+) got=(\d+) slot_end=(\d+)")
 
 
-def test_virtual_timer_fires_on_time_or_at_the_next_slot():
-    run = boot(ROOT / "harness/systems/vtimer.toml")
+@pytest.mark.parametrize("cpu,slack", [(None, 1), ("rv64,sstc=false", 10)],
+                         ids=["sstc", "no_sstc"])
+def test_virtual_timer_fires_on_time_or_at_the_next_slot(cpu, slack):
+    # Without Sstc the kernel stands in with its own timer and hvip:
+    # later by the SBI round trip, but still never early.
+    run = boot(ROOT / "harness/systems/vtimer.toml", cpu=cpu)
     assert not run.timed_out, run.raw
+    assert run.one("boot")["sstc"] == ("0" if cpu else "1")
     rows = [tuple(map(int, TIMER.match(l).groups())) for l in run.output["timer"]
             if TIMER.match(l)]
     assert len(rows) == 20
@@ -93,11 +98,11 @@ def test_virtual_timer_fires_on_time_or_at_the_next_slot():
         # Where does want fall in the plan?  timer owns [k*frame, k*frame+slot).
         off = (want - start) % frame
         if off < slot:                           # while it runs: on time
-            assert got - want <= 1, (want, got)
+            assert got - want <= slack, (want, got)
             inside += 1
         else:                                    # at its next slot start
             next_start = want - off + frame
-            assert 0 <= got - next_start <= 10, (want, got, next_start)
+            assert 0 <= got - next_start <= 10 + slack, (want, got, next_start)
             outside += 1
     assert inside >= 5 and outside >= 5
 

@@ -226,6 +226,7 @@ static __attribute__((noinline)) int sbi_std(struct part *p, struct vcpu *v,
 		if (v->x[16] != SBI_TIME_SET_TIMER)
 			return ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 		vcpu_set_timer(v, a[0]);
+		sched_guest_timer(p);
 		return ret(v, SBI_SUCCESS, 0);
 	case SBI_EXT_DBCN:
 		err = sbi_dbcn(p, v->x[16], a, &val);

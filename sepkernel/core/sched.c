@@ -99,6 +99,23 @@ static int wait_for(struct hart *h, uint64_t *now, uint64_t b)
 	return 0;
 }
 
+/*
+ * Without Sstc the slot timer also stands in for the running partition's
+ * own timer: the earlier of its stop and its deadline, if still ahead.
+ */
+static uint64_t guest_deadline(struct part *p, uint64_t now, uint64_t stop)
+{
+	uint64_t d = p->vcpu.vstimecmp;
+
+	return !has_sstc && d > now && d < stop ? d : stop;
+}
+
+void sched_guest_timer(struct part *p)
+{
+	if (!has_sstc)
+		timer_arm(guest_deadline(p, time_now(), p->hart->stop_at));
+}
+
 /* Move to the next slot; at the end of a frame, start the next one. */
 static void advance(struct hart *h)
 {
@@ -199,7 +216,7 @@ static struct part *sched_pick(struct hart *h)
 		h->entered = 1;
 		h->stop_at = stop < stop_at || !stop_at ? stop : stop_at;
 		if (!h->sync_at)
-			timer_arm(stop);
+			timer_arm(guest_deadline(p, now, stop));
 		h->yielded = 0;
 		return p;
 	}
@@ -233,6 +250,13 @@ struct vcpu *sched_run(struct hart *h)
 	while (!(next = sched_pick(h))) {
 		wfi();	/* woken by the timer even with interrupts masked */
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
+	}
+	/* Without Sstc, a guest deadline that has passed is raised by hand. */
+	if (!has_sstc && next->vcpu.vstimecmp <= time_now()) {
+		if (next == h->loaded && !h->discard)
+			csr_set(hvip, 1UL << IRQ_VS_TIMER);
+		else
+			next->vcpu.hvip |= 1UL << IRQ_VS_TIMER;
 	}
 	/* Doorbells rung while it was away arrive as its software interrupt. */
 	if (__atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED)) {

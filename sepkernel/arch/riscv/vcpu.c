@@ -106,10 +106,19 @@ void vcpu_load(struct vcpu *v)
 		csr_write(vstimecmp, v->vstimecmp);
 }
 
-/* The guest's SBI set_timer: with Sstc the hardware raises VSTIP. */
+/*
+ * The guest's SBI set_timer.  With Sstc the hardware raises VSTIP from
+ * vstimecmp.  Without it the kernel stands in: the slot timer is also
+ * armed for the running guest's deadline (sched.c), and VSTIP is raised
+ * by hand through hvip when that deadline has passed.
+ */
 void vcpu_set_timer(struct vcpu *v, uint64_t when)
 {
 	v->vstimecmp = when;
 	if (sched_has_sstc())
 		csr_write(vstimecmp, when);
+	else if (when <= time_now())
+		csr_set(hvip, 1UL << IRQ_VS_TIMER);
+	else
+		csr_clear(hvip, 1UL << IRQ_VS_TIMER);
 }

@@ -34,6 +34,7 @@ static inline int sched_has_sstc(void)
 }
 void sched_probe(void);
 void sched_summary(void);
+void sched_guest_timer(struct part *p);
 
 static inline struct hart *this_hart(struct part *p)
 {
