@@ -10,6 +10,7 @@
 #include "sk/board.h"
 #include "sk/console.h"
 #include "sk/lib.h"
+#include "sk/spinlock.h"
 #include "sk/system.h"
 #include "sk_abi.h"
 
@@ -30,15 +31,14 @@ static void lock(void)
 {
 	if (halt_owner >= 0 && halt_owner == my_hart())
 		return;
-	while (__atomic_exchange_n(&cons_lock, 1, __ATOMIC_ACQUIRE))
-		;
+	spin_lock(&cons_lock);
 }
 
 static void unlock(void)
 {
 	if (halt_owner >= 0 && halt_owner == my_hart())
 		return;
-	__atomic_store_n(&cons_lock, 0, __ATOMIC_RELEASE);
+	spin_unlock(&cons_lock);
 }
 
 /*

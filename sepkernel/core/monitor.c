@@ -13,6 +13,7 @@
 #include "sk/chan.h"
 #include "sk/console.h"
 #include "sk/sched.h"
+#include "sk/spinlock.h"
 #include "sk_abi.h"
 
 #define AUDIT_PER_FRAME	8	/* records per partition per major frame */
@@ -22,7 +23,7 @@ static const char *const reason_names[] = { SK_AUDIT_REASONS(SK_AUDIT_NAME) };
 #undef SK_AUDIT_NAME
 
 static uint32_t audit_dropped;		/* audit channel was full */
-static uint32_t audit_lock;		/* the audit channel has many writers */
+static volatile uint32_t audit_lock;		/* the audit channel has many writers */
 
 int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 		  uint64_t type)
@@ -70,12 +71,11 @@ long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
 			.call = (unsigned short)call,
 		};
 
-		while (__atomic_exchange_n(&audit_lock, 1, __ATOMIC_ACQUIRE))
-			;
+		spin_lock(&audit_lock);
 		if (chan_put(&sk_system.chans[sk_system.audit_chan - 1], &r,
 			     sizeof(r), 0))
 			audit_dropped++;
-		__atomic_store_n(&audit_lock, 0, __ATOMIC_RELEASE);
+		spin_unlock(&audit_lock);
 	}
 	return err;
 }

@@ -245,26 +245,20 @@ void sched_yield(struct hart *h)
 struct vcpu *sched_run(struct hart *h)
 {
 	struct part *next;
-	uint64_t flags;
+	uint64_t flags, virq;
 
 	while (!(next = sched_pick(h))) {
 		wfi();	/* woken by the timer even with interrupts masked */
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
 	}
-	/* Without Sstc, a guest deadline that has passed is raised by hand. */
-	if (!has_sstc && next->vcpu.vstimecmp <= time_now()) {
-		if (next == h->loaded && !h->discard)
-			csr_set(hvip, 1UL << IRQ_VS_TIMER);
-		else
-			next->vcpu.hvip |= 1UL << IRQ_VS_TIMER;
-	}
-	/* Doorbells rung while it was away arrive as its software interrupt. */
-	if (__atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED)) {
-		if (next == h->loaded && !h->discard)
-			csr_set(hvip, 1UL << IRQ_VS_SOFT);
-		else
-			next->vcpu.hvip |= 1UL << IRQ_VS_SOFT;
-	}
+	/*
+	 * Virtual interrupts that became due while it was away: doorbells
+	 * rung for it, and (without Sstc) a timer deadline that has passed.
+	 */
+	virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) ?
+	       1UL << IRQ_VS_SOFT : 0;
+	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
+		virq |= 1UL << IRQ_VS_TIMER;
 	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
 	flags = 0;
 	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
@@ -272,12 +266,16 @@ struct vcpu *sched_run(struct hart *h)
 		next->vcpu.sync_stop = h->stop_at;
 		flags = VCPU_SYNC;
 	}
-	if (next == h->loaded && !h->discard)
+	if (next == h->loaded && !h->discard) {
+		if (virq)
+			csr_set(hvip, virq);
 		return (struct vcpu *)((uint64_t)&next->vcpu | flags);
+	}
 	if (h->discard || !h->loaded)
 		flags |= VCPU_DISCARD;
 	else
 		vcpu_save(&h->loaded->vcpu);
+	next->vcpu.hvip |= virq;
 	vcpu_load(&next->vcpu);
 	h->loaded = next;
 	h->discard = 0;
