@@ -9,7 +9,7 @@ import sys
 import tomllib
 from types import SimpleNamespace
 
-from . import channels, emit, image, layout, sched, schema
+from . import channels, emit, image, layout, reload, sched, schema
 from . import units as u
 from .diag import Diag
 from .locate import Locator
@@ -77,6 +77,8 @@ def compile_config(path, search_dirs):
     if (parts and len(parts) <= u.MAX_PARTS and all(p.complete() for p in parts)
             and None not in (system.name, system.memory)):
         limit = layout.build(diag, system, parts, chans)
+    if limit is not None and plans is not None:
+        reload.check(diag, system, parts, plans)
     if diag or limit is None or plans is None:
         return diag, None
     return diag, SimpleNamespace(system=system, parts=parts, plans=plans,
@@ -129,6 +131,8 @@ def main(argv=None):
         print("ok: %s (%d partition%s, %d hart%s)" %
               (a.config, len(model.parts), "" if len(model.parts) == 1 else "s",
                s.harts, "" if s.harts == 1 else "s"))
+        for line in reload.summary(model.parts):
+            print(line)
         return 0
 
     tmp = out + ".tmp"
@@ -149,4 +153,6 @@ def main(argv=None):
     print("skc: %s -> %s: %d partition%s, %d hart%s, kernel_limit 0x%x, pool %d pages"
           % (a.config, out, len(model.parts), "" if len(model.parts) == 1 else "s",
              s.harts, "" if s.harts == 1 else "s", model.limit, pool))
+    for line in reload.summary(model.parts):
+        print(line)
     return 0
