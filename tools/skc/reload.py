@@ -69,7 +69,7 @@ def frames(p, plan, guard):
     or None if p's slots can never hold one chunk."""
     mine = [s for s in plan.slots if s.part is p]
     budgets = chunk_budgets()
-    if not mine or all(s.length - guard < ENTRY_TICKS + budgets[0] for s in mine):
+    if all(s.length - guard < ENTRY_TICKS + budgets[0] for s in mine):
         return None
     hashn, clearn = work(p)
     worst = 0
@@ -100,6 +100,8 @@ def check(diag, system, parts, plans):
         p.reload_frames = None
         if not p.max_restarts or p.hart is None or p.hart >= len(plans):
             continue
+        if not any(s.part is p for s in plans[p.hart].slots):
+            continue                    # never runs, so never restarts
         n = frames(p, plans[p.hart], system.guard)
         p.reload_frames = n
         detail = "%s package, %s of RAM to clear" % (
