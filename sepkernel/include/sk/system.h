@@ -43,6 +43,7 @@ struct sk_chan_state {
 	uint32_t rate_count;	/* messages passed in rate_frame */
 	uint64_t rate_frame;	/* writer's major frame being counted */
 	uint64_t stamp;		/* sampling: time of the last write */
+	uint32_t seen[SK_CHAN_MAX_READERS];	/* sampling: seq each reader last got */
 };
 
 /* One channel, fixed at build time: one writer, its readers, a policy. */
