@@ -9,7 +9,7 @@ import sys
 import tomllib
 from types import SimpleNamespace
 
-from . import channels, emit, image, layout, sched, schema
+from . import channels, depfile, emit, image, layout, sched, schema
 from . import units as u
 from .diag import Diag
 from .locate import Locator
@@ -137,6 +137,9 @@ def main(argv=None):
         os.makedirs(tmp)
         emit.write_all(tmp, out, a.config, s, model.parts, model.plans, model.limit,
                        model.channels)
+        with open(os.path.join(tmp, "system.d"), "w") as f:
+            f.write(depfile.text(os.path.join(out, "system.c"),
+                                 depfile.inputs(a.config, model.parts)))
         _remove(out)
         os.rename(tmp, out)
     except OSError as e:
