@@ -9,7 +9,7 @@ import sys
 import tomllib
 from types import SimpleNamespace
 
-from . import channels, depfile, emit, image, layout, sched, schema
+from . import argschema, channels, depfile, emit, image, layout, sched, schema
 from . import units as u
 from .diag import Diag
 from .locate import Locator
@@ -71,6 +71,7 @@ def compile_config(path, search_dirs):
     parts = schema.check_partitions(diag, doc, system)
     chans = channels.check_channels(diag, doc, parts, system)
     image.check_images(diag, parts, os.path.dirname(path) or ".", search_dirs)
+    argschema.check(diag, parts)
     plans = sched.build_plans(diag, doc, system, parts)
 
     limit = None
