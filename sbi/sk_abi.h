@@ -118,7 +118,8 @@ struct sk_audit_rec {
 	X(5, TOO_LONG, "too_long")		/* longer than the channel's size */ \
 	X(6, TYPE, "type")			/* policy: type tag not allowed */ \
 	X(7, SIZE, "size")			/* policy: over max_size */ \
-	X(8, RATE, "rate")			/* policy: over max_per_frame */
+	X(8, RATE, "rate")			/* policy: over max_per_frame */ \
+	X(9, PROTOCOL, "protocol")		/* no transition from this state */
 
 #define SK_AUDIT_ENUM(n, id, s) SK_AUDIT_##id = n,
 enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
@@ -129,5 +130,6 @@ enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
 #define SK_ERR_EMPTY		(-101)	/* nothing to receive */
 #define SK_ERR_POLICY		(-102)	/* security monitor denied it */
 #define SK_ERR_SIZE		(-103)	/* message larger than allowed */
+#define SK_ERR_PROTOCOL		(-110)	/* its protocol allows no such message now */
 
 #endif /* SK_ABI_H */
