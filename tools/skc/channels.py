@@ -239,7 +239,9 @@ def _check_types(sec, t, c):
     if not isinstance(names, dict) or not names:
         sec.bad("types", "expected a table of type names and tags, not %s" %
                 ("an empty table" if isinstance(names, dict) else type_name(names)),
-                "write types = { open = 1, sign = 2 }")
+                "write types = { open = 1, sign = 2 }" +
+                ("; a list of allowed tags goes in policy = { types = [1, 2] }"
+                 if isinstance(names, list) else ""))
         return
     seen = {}
     for name, tag in names.items():

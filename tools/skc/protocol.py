@@ -109,9 +109,10 @@ def _check_protocol(diag, i, t, by_name):
         name = BAD
     pr.name = _ok(name)
     _check_channels(sec, t, pr, by_name)
+    chans_ok = diag.count() == errors and not pr.broken and pr.channels
     _check_states(sec, t, pr)
     pr.trace = _ok(sec.get("trace", "bool", default=False)) or False
-    if pr.states:
+    if pr.states and chans_ok:
         _check_transitions(sec, t, pr)
     if diag.count() != errors or pr.broken:
         return None
