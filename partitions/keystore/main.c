@@ -7,7 +7,8 @@
  * session state of its own.  Types as configs/keystore.toml names them.
  * /config: password (default "s3cret"); rogue = 1 sends a signature
  * nobody asked for first (the monitor must refuse it); reboot_after = N
- * restarts itself (once) N slots after its Nth request.
+ * restarts itself (once) reboot_delay slots (default 10) after its Nth
+ * request.
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +44,7 @@ int main(void)
 {
 	const char *pw = sk_dt_str("/config", "password");
 	uint64_t reboot_after = sk_dt_u64("/config", "reboot_after", 0);
+	uint64_t reboot_delay = sk_dt_u64("/config", "reboot_delay", 10);
 	int req = sk_chan("req"), rep = sk_chan("rep");
 	unsigned long served = 0;
 	char buf[64];
@@ -78,7 +80,7 @@ int main(void)
 			answer(rep, R_OK, "", 0);
 		}
 		if (++served == reboot_after && !sk_info(SK_INFO_RESTARTS)) {
-			for (uint64_t i = 0; i < reboot_after; i++)
+			for (uint64_t i = 0; i < reboot_delay; i++)
 				sk_yield();
 			printf("rebooting\n");
 			sk_reboot();
