@@ -128,7 +128,8 @@ struct sk_audit_rec {
 	X(5, TOO_LONG, "too_long")		/* longer than the channel's size */ \
 	X(6, TYPE, "type")			/* policy: type tag not allowed */ \
 	X(7, SIZE, "size")			/* policy: over max_size */ \
-	X(8, RATE, "rate")			/* policy: over max_per_frame */
+	X(8, RATE, "rate")			/* policy: over max_per_frame */ \
+	X(9, PROTOCOL, "protocol")		/* no transition from this state */
 
 #define SK_AUDIT_ENUM(n, id, s) SK_AUDIT_##id = n,
 enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
@@ -151,5 +152,6 @@ enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
 #define SK_ERR_TYPE		(-107)	/* policy: type tag not allowed */
 #define SK_ERR_RATE		(-108)	/* policy: over max_per_frame */
 #define SK_ERR_MAX_SIZE		(-109)	/* policy: over max_size */
+#define SK_ERR_PROTOCOL		(-110)	/* its protocol allows no such message now */
 
 #endif /* SK_ABI_H */

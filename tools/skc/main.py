@@ -9,7 +9,8 @@ import sys
 import tomllib
 from types import SimpleNamespace
 
-from . import argschema, channels, depfile, emit, image, layout, sched, schema
+from . import (argschema, channels, depfile, emit, image, layout,
+               protocol, sched, schema)
 from . import units as u
 from .diag import Diag
 from .locate import Locator
@@ -70,6 +71,7 @@ def compile_config(path, search_dirs):
     system = schema.check_system(diag, doc)
     parts = schema.check_partitions(diag, doc, system)
     chans = channels.check_channels(diag, doc, parts, system)
+    protos = protocol.check_protocols(diag, doc, chans)
     image.check_images(diag, parts, os.path.dirname(path) or ".", search_dirs)
     argschema.check(diag, parts)
     plans = sched.build_plans(diag, doc, system, parts)
@@ -81,7 +83,7 @@ def compile_config(path, search_dirs):
     if diag or limit is None or plans is None:
         return diag, None
     return diag, SimpleNamespace(system=system, parts=parts, plans=plans,
-                                 limit=limit, channels=chans)
+                                 limit=limit, channels=chans, protocols=protos)
 
 
 def _remove(path):
@@ -137,7 +139,7 @@ def main(argv=None):
         _remove(tmp)
         os.makedirs(tmp)
         emit.write_all(tmp, out, a.config, s, model.parts, model.plans, model.limit,
-                       model.channels)
+                       model.channels, model.protocols)
         with open(os.path.join(tmp, "system.d"), "w") as f:
             f.write(depfile.text(os.path.join(out, "system.c"),
                                  depfile.inputs(a.config, model.parts)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import units as u
 from .diag import fmt_value, suggest, type_name
 
-TOP_KEYS = ("system", "partition", "schedule", "channel")
+TOP_KEYS = ("system", "partition", "schedule", "channel", "protocol")
 SYSTEM_KEYS = ("name", "harts", "memory", "slot", "stop_after", "board", "guard",
                "epoch", "on_reject", "audit", "audit_depth", "channel_memory",
                "console", "counters")
@@ -173,8 +173,8 @@ def sanitize_name(name, maxlen):
 def check_top(diag, doc):
     """Unknown top-level keys and the shapes of the main tables."""
     for k, v in doc.items():
-        if k == "channel":
-            continue            # channels.py speaks for these
+        if k in ("channel", "protocol"):
+            continue            # channels.py and protocol.py speak for these
         if k not in TOP_KEYS:
             what = "table" if isinstance(v, (dict, list)) else "key"
             diag.error((k,), 'unknown top-level %s "%s"' % (what, k),
