@@ -294,7 +294,7 @@ def layout_json(system, parts, plans, limit, chans=(), protos=()):
             "pkg_size": len(p.pkg), "image_size": p.image_size,
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
             "cfg_off": p.cfg_off, "cfg_size": p.cfg_size,
-            "sha256": p.sha256,
+            "blake2b": p.blake2b,
             "ports": [{"channel": pt.chan.name, "dir": pt.dir, "win_gpa": pt.win_gpa}
                       for pt in p.ports],
         } for p in parts],
