@@ -14,6 +14,7 @@
 #include "sk/part.h"
 #include "sk/sched.h"
 #include "sk/verify.h"
+#include "sk/vuart.h"
 
 /* Not in .bss: only the partitions that exist are initialised. */
 struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
@@ -28,6 +29,7 @@ static void part_load(struct part *p)
 	memcpy(ram, d->pkg, d->image_size);
 	memset(ram + d->image_size, 0, d->ram_size - d->image_size);
 	vcpu_reset(&p->vcpu, d, p->vcpu.hgatp);
+	vuart_reset(p);
 }
 
 void part_boot_all(void)
