@@ -13,6 +13,7 @@
 
 /* Standard SBI extensions served to partitions. */
 #define SBI_EXT_LEGACY_PUTCHAR	0x01
+#define SBI_EXT_LEGACY_GETCHAR	0x02	/* returns a byte, or -1: no input */
 #define SBI_EXT_BASE		0x10
 #define SBI_EXT_TIME		0x54494D45	/* "TIME" */
 #define SBI_EXT_SRST		0x53525354	/* "SRST" */

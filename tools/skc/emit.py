@@ -247,6 +247,7 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
             ("watchdog", "%dU" % p.watchdog),
             ("nports", len(p.ports)),
             ("ports", "sk_ports_%d" % p.id if p.ports else "0"),
+            ("uart", int(bool(p.uart))),
         ]
         out.append("\t[%d] = {\n" % p.id)
         out.extend("\t\t.%s = %s,\n" % (k, v) for k, v in fields)
@@ -261,12 +262,19 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
                "\t.console_sbi = %d,\n\t.guest_counters = %d,\n"
                "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
-               "\t.nprotos = %d,\n\t.protos = %s,\n};\n\n" %
+               "	.nprotos = %d,
+	.protos = %s,
+"
+               "	.console_input = %d,
+};
+
+" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
                 "sk_chans" if chans else "0", audit, len(protos),
-                "sk_protos" if protos else "0"))
+                "sk_protos" if protos else "0",
+                next((p.id + 1 for p in parts if p.name == system.console_input), 0)))
 
     pages = sum(layout.pool_pages(p) for p in parts)
     out.append("/* G-stage tables: per partition a 16 KiB root, then one page per\n"

@@ -14,12 +14,12 @@ from .diag import fmt_value, suggest, type_name
 TOP_KEYS = ("system", "partition", "schedule", "channel", "protocol")
 SYSTEM_KEYS = ("name", "harts", "memory", "slot", "stop_after", "board", "guard",
                "epoch", "on_reject", "audit", "audit_depth", "channel_memory",
-               "console", "counters")
+               "console", "counters", "console_input")
 CONSOLES = ("uart", "sbi")
 REJECT_ACTIONS = ("continue", "halt")
 PART_KEYS = ("name", "image", "memory", "hart", "on_fault", "max_restarts",
              "restart_window", "watchdog", "critical", "system_rights",
-             "allow_unscheduled", "phys", "args")
+             "allow_unscheduled", "phys", "args", "uart")
 FAULT_ACTIONS = ("halt", "restart")
 
 SYSTEM_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
@@ -48,6 +48,7 @@ class System:
     channel_memory: int = 512 * u.KIB
     console: str = "uart"       # the kernel drives the UART, or asks the SBI
     counters: bool = False      # partitions may read cycle and instret
+    console_input: str = None   # the partition the board UART's input goes to
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Partition:
     critical: bool = False
     system_rights: bool = False
     allow_unscheduled: bool = False
+    uart: bool = False          # a virtual 16550 at guest-physical 0x10000000
     phys: int = None
     args: dict = field(default_factory=dict)
     args_ok: bool = True
@@ -302,6 +304,7 @@ def check_system(diag, doc):
         con = BAD
     s.console = _ok(con)
     s.counters = _ok(sec.get("counters", "bool", default=False))
+    s.console_input = _ok(sec.get("console_input", "str", default=None))
     return s
 
 
@@ -327,6 +330,7 @@ def check_partitions(diag, doc, system):
     parts = [_check_partition(diag, i, t, system) for i, t in enumerate(tables)]
     _check_unique_names(diag, parts)
     _check_explicit_phys(diag, parts, system)
+    _check_console_input(diag, parts, system)
     return parts
 
 
@@ -385,7 +389,7 @@ def _check_partition(diag, i, t, system):
     p.watchdog = _ok(sec.in_range(
         "watchdog", sec.get("watchdog", "int", default=0), 0, u.U32_MAX,
         "use a count of major frames from 0 (no watchdog) to %d" % u.U32_MAX))
-    for key in ("critical", "system_rights", "allow_unscheduled"):
+    for key in ("critical", "system_rights", "allow_unscheduled", "uart"):
         setattr(p, key, _ok(sec.get(key, "bool", default=False)))
 
     phys = sec.get("phys", u.parse_addr, default=None)
@@ -515,3 +519,17 @@ def _check_explicit_phys(diag, parts, system):
                 break
         else:
             placed.append(p)
+
+
+def _check_console_input(diag, parts, system):
+    """[system] console_input names one existing partition."""
+    name = system.console_input
+    if name is None:
+        return
+    names = [p.name for p in parts if p.name is not None]
+    if name not in names:
+        diag.error(("system", "console_input"),
+                   'system: console_input = "%s": no partition of that name' % name,
+                   suggest(name, names, "value") if names else
+                   "name the [[partition]] that should read the console")
+        system.console_input = None
