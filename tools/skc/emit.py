@@ -262,13 +262,8 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
                "\t.console_sbi = %d,\n\t.guest_counters = %d,\n"
                "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
-               "	.nprotos = %d,
-	.protos = %s,
-"
-               "	.console_input = %d,
-};
-
-" %
+               "\t.nprotos = %d,\n\t.protos = %s,\n"
+               "\t.console_input = %d,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
