@@ -14,6 +14,7 @@
 #include "sk/part.h"
 #include "sk/sched.h"
 #include "sk/verify.h"
+#include "sk/vuart.h"
 
 /* Not in .bss: only the partitions that exist are initialised. */
 struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
@@ -105,6 +106,7 @@ void part_boot_all(void)
 			continue;			/* never runs */
 		}
 		vcpu_reset(&p->vcpu, p->desc, p->vcpu.hgatp);
+		vuart_reset(p);
 		chan_clear_windows(p);		/* its windows start cleared */
 		p->state = PART_READY;
 		live++;
@@ -214,6 +216,7 @@ void part_reload_step(struct part *p, uint64_t deadline)
 		return;
 	}
 	vcpu_reset(&p->vcpu, p->desc, p->vcpu.hgatp);
+	vuart_reset(p);
 	chan_part_restarted(p);
 	p->state = PART_READY;
 	p->restarts++;

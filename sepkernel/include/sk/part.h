@@ -10,6 +10,13 @@
 
 struct hart;
 
+/* A partition's virtual 16550 (core/vuart.c): the registers it can set. */
+struct vuart {
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	uint8_t thri;		/* THR-empty interrupt pending (IIR) */
+	uint32_t idle_polls;	/* empty receiver polls since its last output */
+};
+
 #define SK_LINE_MAX	160
 
 enum part_state {
@@ -44,6 +51,7 @@ struct part {
 	uint32_t audit_suppressed;	/* records over the per-frame limit */
 	uint32_t line_len;
 	char line[SK_LINE_MAX];
+	struct vuart uart;	/* with [partition] uart = true */
 };
 
 extern struct part sk_part_table[];
@@ -57,6 +65,7 @@ void part_restart(struct part *p, const char *cause);
 void part_reload_step(struct part *p, uint64_t deadline);
 void part_stop(struct part *p, const char *reason);
 void part_flush_line(struct part *p);
+int part_putc(struct part *p, char c);
 const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
 			   int write);
 
