@@ -195,8 +195,30 @@ def system_c(src, system, parts, plans, chans=()):
     return "".join(out)
 
 
+# layout.json writes addresses as hex strings ("0x80200000"), as people
+# read them; sizes and times stay integers.  Readers turn them back with
+# int(v, 16) (harness/sk.py: layout()).
+ADDRESS_KEYS = ("kernel_base", "kernel_limit", "ram_hpa", "entry", "win_gpa",
+                "win_hpa")
+
+
+def _hex_addresses(o):
+    if isinstance(o, dict):
+        return {k: ("0x%x" % v if k in ADDRESS_KEYS and isinstance(v, int)
+                    and not isinstance(v, bool) else _hex_addresses(v))
+                for k, v in o.items()}
+    if isinstance(o, list):
+        return [_hex_addresses(v) for v in o]
+    return o
+
+
 def layout_json(system, parts, plans, limit, chans=()):
     """Where everything went, for people and for the test harness."""
+    return json.dumps(_hex_addresses(_layout_doc(system, parts, plans, limit,
+                                                 chans)), indent=2) + "\n"
+
+
+def _layout_doc(system, parts, plans, limit, chans=()):
     doc = {
         "system": system.name,
         "harts": system.harts,
@@ -234,4 +256,4 @@ def layout_json(system, parts, plans, limit, chans=()):
                       for s in plan.slots],
         } for h, plan in enumerate(plans)],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return doc
