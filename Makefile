@@ -103,6 +103,11 @@ $(OUT)/image.elf: $(OUT)/signed $(KOBJ) sepkernel/arch/riscv/kernel.ld $(wildcar
 
 image: $(OUT)/image.elf
 
+# A picture of the built system: build/<sys>/report.html (HTML + SVG).
+report: $(OUT)/image.elf
+	$(Q)$(PY) tools/report.py $(OUT)
+	@echo "  REPORT  $(OUT)/report.html"
+
 check: $(PELF)
 	$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions --check
 
@@ -188,4 +193,4 @@ deps:
 clean:
 	rm -rf $(B)
 
-.PHONY: partitions image check run images test bench soak deps clean keys sdk new-system
+.PHONY: partitions image check run images test bench soak deps clean keys sdk new-system report debug
