@@ -29,7 +29,7 @@ COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
 # Fields of the compiler's own that the tables show in fixed columns.
 PART_KNOWN = {"name", "id", "hart", "ram_hpa", "ram_size", "entry", "pkg_size",
               "image_size", "dtb_off", "dtb_size", "cfg_off", "cfg_size", "sha256",
-              "ports"}
+              "ports", "vmid", "image"}
 CHAN_KNOWN = {"name", "id", "kind", "writer", "readers", "msg_size", "depth",
               "refresh", "size", "win_hpa", "types", "max_size", "max_per_frame"}
 

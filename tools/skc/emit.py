@@ -229,7 +229,8 @@ def _layout_doc(system, parts, plans, limit, chans=()):
         "kernel_limit": limit,
         "pool_pages": sum(layout.pool_pages(p) for p in parts),
         "partitions": [{
-            "name": p.name, "id": p.id, "hart": p.hart,
+            "name": p.name, "id": p.id, "hart": p.hart, "vmid": p.id + 1,
+            "image": os.path.abspath(p.image_path),
             "ram_hpa": p.ram_hpa, "ram_size": p.memory, "entry": p.elf.entry,
             "pkg_size": len(p.pkg), "image_size": p.image_size,
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
