@@ -164,3 +164,15 @@ def test_missing_layout_is_a_clear_error(tmp_path):
     assert r.returncode == 1
     assert "layout.json: no such file; build the system first" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_timeline_missing_file_is_a_clear_error(tmp_path):
+    tl = str(ROOT / "tools/timeline.py")
+    r = subprocess.run([sys.executable, tl, str(tmp_path / "nope.json")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "nope.json: no such file; build the system first" in r.stderr
+    (tmp_path / "x.json").write_text("{}")
+    r = subprocess.run([sys.executable, tl, str(tmp_path / "x.json")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and "not a layout.json" in r.stderr
