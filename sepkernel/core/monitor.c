@@ -47,6 +47,20 @@ int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 	return 0;
 }
 
+/* The error code a policy refusal returns: one per reason. */
+long monitor_err(int reason)
+{
+	switch (reason) {
+	case SK_AUDIT_TYPE:
+		return SK_ERR_TYPE;
+	case SK_AUDIT_SIZE:
+		return SK_ERR_MAX_SIZE;
+	case SK_AUDIT_RATE:
+		return SK_ERR_RATE;
+	}
+	return SK_ERR_POLICY;
+}
+
 long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
 {
 	return monitor_deny_state(p, chan, reason, call, err, 0, 0);

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import units as u
 from .diag import fmt_value, suggest, type_name
-from .schema import BAD, Section, _ok
+from .schema import BAD, Section, _ok, sanitize_name, time_max
 
 CHAN_KEYS = ("name", "kind", "from", "to", "msg_size", "depth", "refresh",
              "size", "types", "policy")
@@ -114,7 +114,7 @@ def _check_channel(diag, i, t, by_name):
     name = sec.get("name", "str", required='"ch%d"' % i)
     if isinstance(name, str) and not CHAN_NAME_RE.match(name):
         sec.bad("name", "invalid name: must match [a-z][a-z0-9_]{0,15}",
-                'use name = "%s"' % re.sub(r"[^a-z0-9_]", "_", name.lower())[:16])
+                'use name = "%s"' % sanitize_name(name, 15))
         name = BAD
     c.name = _ok(name)
 
@@ -203,7 +203,8 @@ def _check_sizes(sec, t, c):
         d = sec.get("depth", "int", default=8)
         c.depth = _ok(sec.in_range("depth", d, 1, DEPTH_MAX)) or 0
     if c.kind == "sampling":
-        r = sec.get("refresh", u.parse_time, required='"10ms"')
+        r = time_max(sec, "refresh", sec.get("refresh", u.parse_time, required='"10ms"'),
+                     u.MAX_REFRESH_TICKS)
         if r is not BAD and r == 0:
             sec.bad("refresh", "must be greater than zero",
                     'give how long a value stays valid, e.g. refresh = "10ms"')

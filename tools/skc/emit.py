@@ -249,6 +249,7 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
             ("watchdog", "%dU" % p.watchdog),
             ("nports", len(p.ports)),
             ("ports", "sk_ports_%d" % p.id if p.ports else "0"),
+            ("uart", int(bool(p.uart))),
         ]
         out.append("\t[%d] = {\n" % p.id)
         out.extend("\t\t.%s = %s,\n" % (k, v) for k, v in fields)
@@ -263,12 +264,14 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
                "\t.console_sbi = %d,\n\t.guest_counters = %d,\n"
                "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
-               "\t.nprotos = %d,\n\t.protos = %s,\n};\n\n" %
+               "\t.nprotos = %d,\n\t.protos = %s,\n"
+               "\t.console_input = %d,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
                 "sk_chans" if chans else "0", audit, len(protos),
-                "sk_protos" if protos else "0"))
+                "sk_protos" if protos else "0",
+                next((p.id + 1 for p in parts if p.name == system.console_input), 0)))
 
     pages = sum(layout.pool_pages(p) for p in parts)
     out.append("/* G-stage tables: per partition a 16 KiB root, then one page per\n"
@@ -296,7 +299,7 @@ def layout_json(system, parts, plans, limit, chans=(), protos=()):
             "pkg_size": len(p.pkg), "image_size": p.image_size,
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
             "cfg_off": p.cfg_off, "cfg_size": p.cfg_size,
-            "sha256": p.sha256,
+            "blake2b": p.blake2b,
             "ports": [{"channel": pt.chan.name, "dir": pt.dir, "win_gpa": pt.win_gpa}
                       for pt in p.ports],
         } for p in parts],

@@ -13,6 +13,7 @@
 #define SK_GUEST_RAM_BASE	0x80000000UL	/* its RAM starts here */
 #define SK_GUEST_DTB_BASE	0x7fe00000UL	/* its device tree, read-only */
 #define SK_GUEST_WIN_BASE	0xc0000000UL	/* shared channel windows */
+#define SK_GUEST_UART_BASE	0x10000000UL	/* virtual 16550, never mapped */
 
 #define SK_PAGE_SIZE		4096UL
 
@@ -43,6 +44,7 @@ struct sk_chan_state {
 	uint32_t rate_count;	/* messages passed in rate_frame */
 	uint64_t rate_frame;	/* writer's major frame being counted */
 	uint64_t stamp;		/* sampling: time of the last write */
+	uint32_t seen[SK_CHAN_MAX_READERS];	/* sampling: seq each reader last got */
 };
 
 struct sk_proto_desc;
@@ -151,6 +153,8 @@ struct sk_part_desc {
 	/* Channel grants. */
 	uint16_t nports;
 	const struct sk_port *ports;
+
+	uint8_t uart;		/* a virtual 16550 at SK_GUEST_UART_BASE */
 };
 
 /* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
@@ -185,6 +189,8 @@ struct sk_system {
 	uint32_t audit_chan;	/* 1 + index of the audit channel, 0 = none */
 	uint32_t nprotos;
 	const struct sk_proto_desc *protos;
+	uint32_t console_input;	/* 1 + id of the partition the board UART's
+				 * input goes to, 0 = none */
 };
 
 extern const struct sk_system sk_system;
