@@ -415,6 +415,47 @@ def chan_figures(res, notes):
     return out
 
 
+# ---- 5b. protocol check on the send path ---------------------------------
+
+def send_costs(stem):
+    """Per-call CHAN_SEND cost of bench_chan's writer w in system stem:
+    {8: [...], 64: [...]} over the whole rounds (as chan_figures)."""
+    r, _, _ = run(stem)
+    head, rounds = lines(r, "w", "chan"), lines(r, "w", "round")
+    if not head or not rounds:
+        raise NoFigures(f"{stem}: w printed no measurements")
+    n = int(head[0]["n"])
+    got = {8: [], 64: []}
+    for d in rounds:
+        b, c8, c64, e8, e64, te, se = ints(d, "base", "c8", "c64", "err8", "err64",
+                                           "t_end", "slot_end")
+        if e8 or e64 or te >= se:
+            continue
+        got[8].append((c8 - b) / n)
+        got[64].append((c64 - b) / n)
+    if not got[8]:
+        raise NoFigures(f"{stem}: no whole round")
+    return got
+
+
+def proto_figures(res, notes):
+    """chan_proto is chan_burst with a one-state protocol on both
+    channels: the difference is what the protocol check costs a send."""
+    plain, proto = send_costs("chan_burst"), send_costs("chan_proto")
+    r, _, _ = run("chan_proto")
+    ev = r.of("protocol", name="stream")
+    if not ev or ev[0]["denials"] != "0":
+        raise NoFigures(f"chan_proto: protocol summary missing or refusals: {ev}")
+    res["proto"] = {"plain": plain, "proto": proto, "moves": int(ev[0]["moves"])}
+    out = []
+    for size in (8, 64):
+        a, b = min(plain[size]), min(proto[size])
+        out.append((f"Channel send, {size} B, protocol checked", "chan_proto vs chan_burst",
+                    f"{b:.1f}", f"+{b - a:.1f} over the same send without a protocol "
+                    f"({a:.1f}); target <= +20"))
+    return out
+
+
 # ---- 6. ping-pong round trip ---------------------------------------------
 
 def pingpong_computed(res, notes):
@@ -681,7 +722,8 @@ def main():
     res, rows, notes, failed = {}, [], [], []
     for name, fn in (("boot", boot_figures), ("hcall", hcall_figures),
                      ("switch", switch_figures), ("jitter", jitter_figures),
-                     ("chan", chan_figures), ("pingpong", pingpong_computed),
+                     ("chan", chan_figures), ("proto", proto_figures),
+                     ("pingpong", pingpong_computed),
                      ("pingpong measured", pingpong_measured),
                      ("copy", copy_figures), ("verify", verify_figures)):
         try:
