@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from sk import ROOT, boot, build
+from sk import ROOT, Session, boot, build
 
 SYS = ROOT / "harness/systems"
 
@@ -88,3 +88,17 @@ def test_device_tree_serial_node():
     assert "serial" not in other and "stdout-path" not in other
     src = (out / "system.c").read_text()
     assert ".console_input = 1," in src      # 1 + id of "uboot"
+
+
+def test_console_input_reaches_only_its_partition():
+    with Session(SYS / "uartinput.toml", timeout=120) as s:
+        for how in ("getchar", "dbcn", "rbr"):
+            s.expect(r"\[typist\] ready %s\n" % how, timeout=60)
+            s.send("typed to %s\n" % how)
+            s.expect(r"\[typist\] %s got typed to %s\n" % (how, how))
+        s.expect(r"\[sk\] event=halt reason=system_shutdown")
+        s.close(wait=5)
+    run = s.run
+    assert run.halt["reason"] == "system_shutdown"
+    assert run.output["eavesdropper"] == ["listening"]
+    assert not run.of("fault")

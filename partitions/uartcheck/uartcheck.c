@@ -12,7 +12,10 @@
  * the device does not support, FP and atomic accesses, an access that
  * spans the page end, and an instruction the kernel cannot read back.
  * Each must end in a contained fault.  /config: mode = 1 makes a
- * partition without a UART touch it once (a plain fault, as before).
+ * partition without a UART touch it once (a plain fault, as before);
+ * mode = 2 reads typed lines through SBI getchar, DBCN read and the
+ * UART's RBR; mode = 3 polls all three and reports anything it gets
+ * (it is not the console_input partition: it must get nothing).
  */
 #include <stdio.h>
 #include "sk.h"
@@ -246,11 +249,61 @@ static void hostile(long n)
 	printf("hostile case %ld survived (0x%lx)\n", n, (unsigned long)v);
 }
 
+/* One byte of console input by method m, or -1. */
+static int getbyte(int m)
+{
+	char c;
+
+	if (m == 0)
+		return (int)sk_ecall(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0, 0).error;
+	if (m == 1)
+		return sk_ecall(SBI_EXT_DBCN, SBI_DBCN_READ, 1, (uint64_t)&c, 0,
+				0).value == 1 ? (uint8_t)c : -1;
+	return reg[5] & 1 ? reg[0] : -1;	/* LSR.DR, then RBR */
+}
+
+static void typist(void)
+{
+	static const char *const how[] = { "getchar", "dbcn", "rbr" };
+
+	for (int m = 0; m < 3; m++) {
+		char line[64];
+		unsigned n = 0;
+		int c;
+
+		printf("ready %s\n", how[m]);
+		while ((c = getbyte(m)) != '\n' && c != '\r')
+			if (c >= 0 && n < sizeof(line) - 1)
+				line[n++] = (char)c;
+		line[n] = 0;
+		printf("%s got %s\n", how[m], line);
+	}
+	sk_ecall(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN, 0, 0, 0);
+}
+
+static void eavesdropper(void)
+{
+	unsigned long got = 0;
+
+	printf("listening\n");
+	for (;;) {
+		for (int m = 0; m < 3; m++)
+			if (getbyte(m) >= 0)
+				printf("eavesdropper got=%lu\n", ++got);
+		sk_yield();
+	}
+}
+
 int main(void)
 {
 	long run = sk_info(SK_INFO_RESTARTS);
+	uint64_t mode = sk_dt_u64("/config", "mode", 0);
 
-	if (sk_dt_u64("/config", "mode", 0) == 1) {
+	if (mode == 2)
+		typist();
+	if (mode == 3)
+		eavesdropper();
+	if (mode == 1) {
 		printf("touching a UART it was not given\n");
 		(void)*(volatile uint8_t *)(UART + 5);
 		printf("not contained\n");
