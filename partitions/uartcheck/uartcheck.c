@@ -15,7 +15,9 @@
  * partition without a UART touch it once (a plain fault, as before);
  * mode = 2 reads typed lines through SBI getchar, DBCN read and the
  * UART's RBR; mode = 3 polls all three and reports anything it gets
- * (it is not the console_input partition: it must get nothing).
+ * (it is not the console_input partition: it must get nothing);
+ * mode = 4 measures (instret, for make bench) N stores to THR, to SCR
+ * and N loads of LSR against the same loop storing to RAM.
  */
 #include <stdio.h>
 #include "sk.h"
@@ -294,6 +296,50 @@ static void eavesdropper(void)
 	}
 }
 
+static inline uint64_t rd_instret(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+#define BENCH_N 100		/* THR bytes stay within one console line */
+
+static void bench(void)
+{
+	static uint8_t ram_byte;
+	volatile uint8_t *ram = &ram_byte;
+	uint64_t t, base, thr, scr, lsr;
+
+	for (int r = 0; r < 5; r++) {
+		sk_yield();		/* start of a fresh slot */
+		t = rd_instret();
+		for (int i = 0; i < BENCH_N; i++)
+			*ram = 'x';
+		base = rd_instret() - t;
+		t = rd_instret();
+		for (int i = 0; i < BENCH_N; i++)
+			reg[0] = 'x';
+		thr = rd_instret() - t;
+		reg[0] = '\n';
+		t = rd_instret();
+		for (int i = 0; i < BENCH_N; i++)
+			reg[SCR] = 'x';
+		scr = rd_instret() - t;
+		t = rd_instret();
+		for (int i = 0; i < BENCH_N; i++)
+			(void)reg[5];
+		lsr = rd_instret() - t;
+		printf("uartbench n=%d base=%lu thr=%lu scr=%lu lsr=%lu "
+		       "t_end=%lu slot_end=%lu\n", BENCH_N, (unsigned long)base,
+		       (unsigned long)thr, (unsigned long)scr, (unsigned long)lsr,
+		       (unsigned long)sk_time(),
+		       (unsigned long)sk_info(SK_INFO_SLOT_END));
+	}
+	sk_exit(0);
+}
+
 int main(void)
 {
 	long run = sk_info(SK_INFO_RESTARTS);
@@ -303,6 +349,8 @@ int main(void)
 		typist();
 	if (mode == 3)
 		eavesdropper();
+	if (mode == 4)
+		bench();
 	if (mode == 1) {
 		printf("touching a UART it was not given\n");
 		(void)*(volatile uint8_t *)(UART + 5);
