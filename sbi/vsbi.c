@@ -184,6 +184,8 @@ static __attribute__((noinline)) int sk_info_call(struct part *p, struct vcpu *v
 		return ret(v, SBI_SUCCESS,
 			   (long)__atomic_exchange_n(&p->notify_pending, 0,
 						     __ATOMIC_ACQ_REL));
+	case SK_INFO_FRAME:
+		return ret(v, SBI_SUCCESS, (long)p->hart->frames);
 	}
 	return ret(v, SBI_ERR_INVALID_PARAM, 0);
 }
