@@ -109,6 +109,15 @@ def hcall_system():
     write("hcall", t)
 
 
+def uart_system():
+    t = system("uart_byte", "bench: one emulated virtual-UART access (THR byte, SCR "
+               "byte, LSR read with the board UART polled) against the same loop "
+               "storing to RAM.", "200ms", 'console_input = "ub"\n')
+    t += partition("ub", "uartcheck.elf", "256K", {"mode": 4}) + "uart = true\n"
+    t += schedule([("ub", 20000)])
+    write("uart_byte", t)
+
+
 CHAN_N = 1000                   # messages per burst (queues are 1024 deep)
 CHAN_ROUNDS = 5
 PP_ROUNDS = 40
@@ -194,6 +203,7 @@ def verify_systems():
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     hcall_system()
+    uart_system()
     boot_systems()
     switch_systems()
     jitter_systems()

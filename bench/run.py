@@ -238,6 +238,34 @@ def hcall_figures(res, notes):
     return out
 
 
+# ---- virtual UART --------------------------------------------------------
+
+def uart_figures(res, notes):
+    """One emulated access to the virtual 16550: trap, full-frame save,
+    instruction read (hlvx) and decode, the register, resume."""
+    r, _, _ = run("uart_byte")
+    rounds = lines(r, "ub", "uartbench")
+    if not rounds:
+        raise NoFigures("uart_byte: no measurements printed")
+    per = {"thr": [], "scr": [], "lsr": []}
+    n = 0
+    for d in rounds:
+        n, base, te, se = ints(d, "n", "base", "t_end", "slot_end")
+        if te >= se:
+            continue
+        for k in per:
+            per[k].append((int(d[k]) - base) / n)
+    if not per["thr"]:
+        raise NoFigures("uart_byte: every round was cut by a slot boundary")
+    res["uart"] = {"n": n, "rounds": len(per["thr"]), **per}
+    what = (("thr", "Virtual UART: THR write (one byte out)",
+             "into the partition's line buffer; the line's console write not included"),
+            ("scr", "Virtual UART: SCR write", "the emulation alone"),
+            ("lsr", "Virtual UART: LSR read", "console_input partition: polls the board UART"))
+    return [(name, f"N={n}, {len(per[k])} rounds", f"{min(per[k]):.1f}", note)
+            for k, name, note in what]
+
+
 # ---- 3. world switch -----------------------------------------------------
 
 def switch_records(r, layout):
@@ -670,6 +698,9 @@ costs ~{hc} more per iteration than the same loop with a nop.
   the boundary; with the default guard the slot's owner is stopped 10 us
   early and the kernel waits for the exact boundary (boundary->guest is
   then measured from the boundary itself).
+- Virtual UART: ub stores N bytes to THR, N to SCR and loads LSR N
+  times (each a trapped, decoded and emulated access), in a fresh 20 ms
+  slot; per access = (loop - the same loop storing to RAM) / N.
 - Jitter: first `time` read in each of j's slots minus the slot's
   boundary (slot end - length), over >= 50 frames; max - min.
 - Channels: on one hart, w makes n raw CHAN_SEND ecalls in a burst
@@ -721,6 +752,7 @@ def main():
     started = time.monotonic()
     res, rows, notes, failed = {}, [], [], []
     for name, fn in (("boot", boot_figures), ("hcall", hcall_figures),
+                     ("uart", uart_figures),
                      ("switch", switch_figures), ("jitter", jitter_figures),
                      ("chan", chan_figures), ("proto", proto_figures),
                      ("pingpong", pingpong_computed),
