@@ -200,6 +200,16 @@ def verify_systems():
         write(stem, t)
 
 
+def huge_system():
+    t = system("verify_16m", "bench: a Linux-sized package, 16 MiB of constant data "
+               "(bench_huge), booted once and restarted once, slot = frame, guard = 0.",
+               "1s", 'guard = "0us"\n')
+    t += partition("p0", "bench_huge.elf", "20M", {"work": 1})
+    t += 'on_fault = "restart"\nmax_restarts = 1\n'
+    t += schedule([("p0", 1000)])
+    write("verify_16m", t)
+
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     hcall_system()
@@ -212,3 +222,4 @@ if __name__ == "__main__":
     pingpong_system()
     copy_system()
     verify_systems()
+    huge_system()

@@ -323,6 +323,9 @@ def _layout_doc(system, parts, plans, limit, chans=(), protos=()):
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
             "cfg_off": p.cfg_off, "cfg_size": p.cfg_size,
             "blake2b": p.blake2b,
+            # Worst-case major frames from a restart to running again
+            # (tools/skc/reload.py); null if it may never restart.
+            "reload_frames": getattr(p, "reload_frames", None),
             "ports": [{"channel": pt.chan.name, "dir": pt.dir, "win_gpa": pt.win_gpa}
                       for pt in p.ports],
         } for p in parts],
