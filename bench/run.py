@@ -238,6 +238,34 @@ def hcall_figures(res, notes):
     return out
 
 
+# ---- virtual UART --------------------------------------------------------
+
+def uart_figures(res, notes):
+    """One emulated access to the virtual 16550: trap, full-frame save,
+    instruction read (hlvx) and decode, the register, resume."""
+    r, _, _ = run("uart_byte")
+    rounds = lines(r, "ub", "uartbench")
+    if not rounds:
+        raise NoFigures("uart_byte: no measurements printed")
+    per = {"thr": [], "scr": [], "lsr": []}
+    n = 0
+    for d in rounds:
+        n, base, te, se = ints(d, "n", "base", "t_end", "slot_end")
+        if te >= se:
+            continue
+        for k in per:
+            per[k].append((int(d[k]) - base) / n)
+    if not per["thr"]:
+        raise NoFigures("uart_byte: every round was cut by a slot boundary")
+    res["uart"] = {"n": n, "rounds": len(per["thr"]), **per}
+    what = (("thr", "Virtual UART: THR write (one byte out)",
+             "into the partition's line buffer; the line's console write not included"),
+            ("scr", "Virtual UART: SCR write", "the emulation alone"),
+            ("lsr", "Virtual UART: LSR read", "console_input partition: polls the board UART"))
+    return [(name, f"N={n}, {len(per[k])} rounds", f"{min(per[k]):.1f}", note)
+            for k, name, note in what]
+
+
 # ---- 3. world switch -----------------------------------------------------
 
 def switch_records(r, layout):
@@ -412,6 +440,47 @@ def chan_figures(res, notes):
                     "more than 64 B: see the method notes"
                     if min(snd) + min(rcv) > min(per["send"]["64B"]) + min(per["recv"]["64B"])
                     else "-"))
+    return out
+
+
+# ---- 5b. protocol check on the send path ---------------------------------
+
+def send_costs(stem):
+    """Per-call CHAN_SEND cost of bench_chan's writer w in system stem:
+    {8: [...], 64: [...]} over the whole rounds (as chan_figures)."""
+    r, _, _ = run(stem)
+    head, rounds = lines(r, "w", "chan"), lines(r, "w", "round")
+    if not head or not rounds:
+        raise NoFigures(f"{stem}: w printed no measurements")
+    n = int(head[0]["n"])
+    got = {8: [], 64: []}
+    for d in rounds:
+        b, c8, c64, e8, e64, te, se = ints(d, "base", "c8", "c64", "err8", "err64",
+                                           "t_end", "slot_end")
+        if e8 or e64 or te >= se:
+            continue
+        got[8].append((c8 - b) / n)
+        got[64].append((c64 - b) / n)
+    if not got[8]:
+        raise NoFigures(f"{stem}: no whole round")
+    return got
+
+
+def proto_figures(res, notes):
+    """chan_proto is chan_burst with a one-state protocol on both
+    channels: the difference is what the protocol check costs a send."""
+    plain, proto = send_costs("chan_burst"), send_costs("chan_proto")
+    r, _, _ = run("chan_proto")
+    ev = r.of("protocol", name="stream")
+    if not ev or ev[0]["denials"] != "0":
+        raise NoFigures(f"chan_proto: protocol summary missing or refusals: {ev}")
+    res["proto"] = {"plain": plain, "proto": proto, "moves": int(ev[0]["moves"])}
+    out = []
+    for size in (8, 64):
+        a, b = min(plain[size]), min(proto[size])
+        out.append((f"Channel send, {size} B, protocol checked", "chan_proto vs chan_burst",
+                    f"{b:.1f}", f"+{b - a:.1f} over the same send without a protocol "
+                    f"({a:.1f}); target <= +20"))
     return out
 
 
@@ -677,6 +746,9 @@ costs ~{hc} more per iteration than the same loop with a nop.
   the boundary; with the default guard the slot's owner is stopped 10 us
   early and the kernel waits for the exact boundary (boundary->guest is
   then measured from the boundary itself).
+- Virtual UART: ub stores N bytes to THR, N to SCR and loads LSR N
+  times (each a trapped, decoded and emulated access), in a fresh 20 ms
+  slot; per access = (loop - the same loop storing to RAM) / N.
 - Jitter: first `time` read in each of j's slots minus the slot's
   boundary (slot end - length), over >= 50 frames; max - min.
 - Channels: on one hart, w makes n raw CHAN_SEND ecalls in a burst
@@ -735,8 +807,10 @@ def main():
     started = time.monotonic()
     res, rows, notes, failed = {}, [], [], []
     for name, fn in (("boot", boot_figures), ("hcall", hcall_figures),
+                     ("uart", uart_figures),
                      ("switch", switch_figures), ("jitter", jitter_figures),
-                     ("chan", chan_figures), ("pingpong", pingpong_computed),
+                     ("chan", chan_figures), ("proto", proto_figures),
+                     ("pingpong", pingpong_computed),
                      ("pingpong measured", pingpong_measured),
                      ("copy", copy_figures), ("verify", verify_figures),
                      ("integrity", integrity_figures)):

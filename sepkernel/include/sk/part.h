@@ -14,6 +14,7 @@ struct hart;
 struct vuart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	uint8_t thri;		/* THR-empty interrupt pending (IIR) */
+	uint8_t shown;		/* this line's start was shown early (a prompt) */
 	uint32_t idle_polls;	/* empty receiver polls since its last output */
 };
 
