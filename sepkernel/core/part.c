@@ -15,8 +15,11 @@
 #include "sk/sched.h"
 #include "sk/verify.h"
 
-/* Not in .bss: only the partitions that exist are initialised. */
-struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
+/*
+ * sk_part_table[] itself is generated (system.c), one entry per
+ * partition, outside .bss: only the partitions that exist are
+ * initialised, by part_boot_all().
+ */
 static uint32_t live;		/* partitions not stopped */
 
 /* Copy the image to the start of its RAM and clear the rest of it. */
