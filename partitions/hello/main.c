@@ -10,8 +10,8 @@
 
 int main(void)
 {
-	uint64_t lines = sk_dt_u64("/config", "lines", 3);
-	uint64_t reboots = sk_dt_u64("/config", "reboots", 0);
+	uint64_t lines = sk_arg_u64("lines", 3);
+	uint64_t reboots = sk_arg_u64("reboots", 0);
 	long run = sk_info(SK_INFO_RESTARTS);
 
 	printf("hello from %s (partition %ld, run %ld, %lu KiB of RAM)\n",
