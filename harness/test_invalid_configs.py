@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import elfgen
+import sk
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = "/usr/bin/python3"
@@ -247,7 +248,8 @@ class Built:
         self.cfg = cfg
         self.out = out
         self.images = images
-        self.layout = json.loads((out / "layout.json").read_text())
+        self.layout = json.loads((out / "layout.json").read_text(),
+                                 object_hook=sk.addresses_as_ints)
         self.config = tomllib.loads(cfg.read_text())
 
     def part_cfg(self, name):
@@ -289,7 +291,9 @@ def test_output_files(built):
 
 
 def test_system_c_compiles(built, tmp_path):
+    # the kernel's include paths: system.c also defines sk_part_table
     r = subprocess.run([CC, *CFLAGS, "-I", str(ROOT / "sepkernel" / "include"),
+                        "-I", str(ROOT / "sepkernel"),
                         "-I", str(ROOT / "sbi"), "-c", str(built.out / "system.c"),
                         "-o", str(tmp_path / "system.o")],
                        capture_output=True, text=True)
