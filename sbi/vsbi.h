@@ -5,7 +5,8 @@
 
 #include "sk/part.h"
 
-/* Serve p's ecall; returns 1 to resume p at once, 0 to reschedule. */
-int vsbi_handle(struct part *p);
+/* Serve p's ecall; returns the vcpu to run next (p's own, or the
+ * scheduler's choice when the call gave the hart away). */
+struct vcpu *vsbi_handle(struct part *p);
 
 #endif /* VSBI_H */
