@@ -1,17 +1,20 @@
 # SPDX-License-Identifier: MIT
 """Promise 5 (integrity): a partition's package runs only if its Ed25519
 signature checks out under the key built into the kernel."""
+import hashlib
 import re
 import shutil
 import subprocess
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sk import BUILD, ROOT, boot, build, layout
 
 CONFIG = ROOT / "configs/demo.toml"
 CROSS = "riscv64-unknown-elf-"
+CONTEXT = b"sepkernel-package-v1/blake2b-512"     # README, Signed images
 
 
 def symbols(elf):
@@ -55,10 +58,35 @@ def test_measured_boot_records_match_the_build(demo):
     log = (out / "signing.log").read_text()
     for p in lay["partitions"]:
         ev = run.one("verified", part=p["name"])
-        assert ev["sha256"] == p["sha256"]
-        assert f"{p['name']}.pkg sha256={p['sha256']}" in log
+        assert ev["blake2b"] == p["blake2b"]
+        assert f"{p['name']}.pkg blake2b={p['blake2b']}" in log
         assert run.output[p["name"]][-1] == "bye"
     assert not run.of("reject")
+
+
+def test_portable_hash_path_measures_the_same(demo):
+    # Without Zbb the kernel hashes with the portable rotate: same digest.
+    out, lay, _ = demo
+    run = boot(CONFIG, cpu="rv64,zbb=false")
+    assert run.one("boot")["zbb"] == "0"
+    for p in lay["partitions"]:
+        assert run.one("verified", part=p["name"])["blake2b"] == p["blake2b"]
+        assert run.output[p["name"]][-1] == "bye"
+    assert boot(CONFIG).one("boot")["zbb"] == "1"   # QEMU 7.2's rv64 has Zbb
+
+
+def test_a_signature_over_the_raw_package_is_refused(demo, tmp_path):
+    # The right key, but over the package itself (not the scheme's
+    # prefix and digest): no other use of the key can stand in for it.
+    out, lay, syms = demo
+    key = serialization.load_pem_private_key(
+        (ROOT / "keys" / "dev-signing-key.pem").read_bytes(), password=None)
+    p = lay["partitions"][0]
+    sig = key.sign((out / f"{p['name']}.pkg").read_bytes())
+    edits = [(syms[f"sk_sig_{p['id']}"] + i, b) for i, b in enumerate(sig)]
+    run = boot(image=patched(tmp_path, out, edits))
+    assert run.one("reject", part=p["name"])["reason"] == "bad_signature"
+    assert p["name"] not in run.output
 
 
 # Where to flip a byte in one partition's signed region: its code, its
@@ -102,7 +130,8 @@ def test_signed_with_another_key_is_rejected_whole(demo, tmp_path):
     other = Ed25519PrivateKey.generate()
     edits = []
     for p in lay["partitions"]:
-        sig = other.sign((out / f"{p['name']}.pkg").read_bytes())
+        pkg = (out / f"{p['name']}.pkg").read_bytes()
+        sig = other.sign(CONTEXT + hashlib.blake2b(pkg).digest())
         edits += [(syms[f"sk_sig_{p['id']}"] + i, b) for i, b in enumerate(sig)]
     run = boot(image=patched(tmp_path, out, edits))
     assert not run.timed_out, run.raw

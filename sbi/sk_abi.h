@@ -13,6 +13,7 @@
 
 /* Standard SBI extensions served to partitions. */
 #define SBI_EXT_LEGACY_PUTCHAR	0x01
+#define SBI_EXT_LEGACY_GETCHAR	0x02	/* returns a byte, or -1: no input */
 #define SBI_EXT_BASE		0x10
 #define SBI_EXT_TIME		0x54494D45	/* "TIME" */
 #define SBI_EXT_SRST		0x53525354	/* "SRST" */
@@ -128,7 +129,8 @@ struct sk_audit_rec {
 	X(5, TOO_LONG, "too_long")		/* longer than the channel's size */ \
 	X(6, TYPE, "type")			/* policy: type tag not allowed */ \
 	X(7, SIZE, "size")			/* policy: over max_size */ \
-	X(8, RATE, "rate")			/* policy: over max_per_frame */
+	X(8, RATE, "rate")			/* policy: over max_per_frame */ \
+	X(9, PROTOCOL, "protocol")		/* no transition from this state */
 
 #define SK_AUDIT_ENUM(n, id, s) SK_AUDIT_##id = n,
 enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
@@ -151,5 +153,6 @@ enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
 #define SK_ERR_TYPE		(-107)	/* policy: type tag not allowed */
 #define SK_ERR_RATE		(-108)	/* policy: over max_per_frame */
 #define SK_ERR_MAX_SIZE		(-109)	/* policy: over max_size */
+#define SK_ERR_PROTOCOL		(-110)	/* its protocol allows no such message now */
 
 #endif /* SK_ABI_H */

@@ -29,6 +29,7 @@ COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
 # Fields of the compiler's own that the tables show in fixed columns.
 PART_KNOWN = {"name", "id", "hart", "ram_hpa", "ram_size", "entry", "pkg_size",
               "image_size", "dtb_off", "dtb_size", "cfg_off", "cfg_size", "sha256",
+              "blake2b",
               "ports", "vmid", "image"}
 CHAN_KNOWN = {"name", "id", "kind", "writer", "readers", "msg_size", "depth",
               "refresh", "size", "win_hpa", "types", "max_size", "max_per_frame"}
@@ -333,22 +334,31 @@ def channels_table(layout):
             % "".join(rows))
 
 
+def digest_of(p):
+    """(algorithm, hex) of a package's measurement, whichever the build used."""
+    for k in ("blake2b", "sha256"):
+        if p.get(k):
+            return k, p[k]
+    return "digest", ""
+
+
 def digests_table(layout, signing):
     signed = {}
     for line in signing.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] == "signed" and parts[2].startswith("sha256="):
-            signed[os.path.basename(parts[1])[:-4]] = parts[2][7:]
-    rows = []
+        if len(parts) == 3 and parts[0] == "signed" and "=" in parts[2]:
+            signed[os.path.basename(parts[1])[:-4]] = parts[2].split("=", 1)[1]
+    rows, algo = [], "digest"
     for p in layout.get("partitions", []):
+        algo, d = digest_of(p)
         s = signed.get(p["name"])
-        state = "signed" if s == p.get("sha256") else (
+        state = "signed" if s and s == d else (
             "MISMATCH" if s else "not signed yet")
         rows.append('<tr data-partition="%s"><td>%s</td><td><code>%s</code></td>'
-                    '<td>%s</td></tr>' % (esc(p["name"]), esc(p["name"]),
-                                         esc(p.get("sha256", "")), state))
-    return ('<table id="digests"><tr><th>package</th><th>sha256 (the boot\'s '
-            'event=verified)</th><th>signing.log</th></tr>%s</table>' % "".join(rows))
+                    '<td>%s</td></tr>' % (esc(p["name"]), esc(p["name"]), esc(d), state))
+    return ('<table id="digests"><tr><th>package</th><th>%s (the boot\'s '
+            'event=verified)</th><th>signing.log</th></tr>%s</table>' %
+            (esc(algo), "".join(rows)))
 
 
 CSS = """body{font:14px sans-serif;margin:20px;color:#222;max-width:1100px}

@@ -22,6 +22,7 @@
 #include "sk/chan.h"
 #include "sk/console.h"
 #include "sk/lib.h"
+#include "sk/proto.h"
 #include "sk/sched.h"
 #include "sk_abi.h"
 
@@ -42,6 +43,7 @@ void chan_boot(void)
 {
 	for (unsigned i = 0; i < sk_system.nchans; i++)
 		memset(sk_system.chans[i].st, 0, sizeof(*sk_system.chans[i].st));
+	proto_boot();
 }
 
 /* The channel behind p's port id, if p holds it in direction dir. */
@@ -133,6 +135,9 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 	if (why)
 		return monitor_deny(p, c - sk_system.chans, why,
 				    SK_FID_CHAN_SEND, monitor_err(why));
+	/* Stateful policy last: it moves only if the message will be queued. */
+	if (c->proto && (err = proto_send(p, c, type)))
+		return err;
 	err = chan_put(c, src, (uint32_t)len, (uint32_t)type);
 	if (!err && c->kind == SK_CHAN_QUEUING)
 		wake_reader(c, p);
@@ -338,6 +343,7 @@ void chan_part_restarted(struct part *p)
 	chan_clear_windows(p);
 	p->wait_port = 0;
 	p->notify_pending = 0;
+	proto_part_restarted(p);
 }
 
 /* Clear the shared windows p writes (at boot, and when it restarts). */
@@ -363,4 +369,5 @@ void chan_summary(void)
 			 c->name, c->st->tail ? c->st->tail : c->st->seq / 2UL,
 			 c->st->drops, c->st->epoch);
 	}
+	proto_summary();
 }
