@@ -54,7 +54,8 @@ def built(config):
 
 
 @pytest.fixture(scope="module", params=["harness/systems/chanattack.toml",
-                                        "configs/smp.toml", "configs/bulk.toml"])
+                                        "configs/smp.toml", "configs/bulk.toml",
+                                        "configs/keystore.toml"])
 def page(request):
     out, lay = built(request.param)
     html = out / "report.html"
@@ -69,7 +70,8 @@ def test_page_rendered_and_every_drawing_has_a_size(page):
     svgs = dom.find("svg")
     # host map, one guest map per partition, the graph, a schedule per plan
     plans = [p for p in lay["plans"] if p["slots"]]
-    assert len(svgs) == 2 + len(lay["partitions"]) + len(plans)
+    protos = lay.get("protocols") or []
+    assert len(svgs) == 2 + len(lay["partitions"]) + len(plans) + len(protos)
     for s in svgs:
         w, h = map(int, s["data-rendered"].split("x"))
         assert w > 50 and h > 15, s
@@ -110,6 +112,15 @@ def test_channel_graph_has_an_arrow_per_reader(page):
     assert got == want
     audit = [c["name"] for c in lay["channels"] if c["writer"] is None]
     assert sorted(e["data-channel"] for e in edges if e.get("data-audit")) == audit
+
+
+def test_protocols_are_drawn(page):
+    _, lay, dom = page
+    for pr in lay.get("protocols") or []:
+        states = [g["data-name"] for g in dom.find("g", **{"class": "state"})]
+        assert set(pr["states"]) <= set(states)
+        got = {(t["data-from"], t["data-to"]) for t in dom.find("g", **{"class": "transition"})}
+        assert {(t["from"], t["to"]) for t in pr["transitions"]} <= got
 
 
 def test_schedule_shows_every_slot(page):
