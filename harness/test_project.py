@@ -136,3 +136,9 @@ def test_out_of_tree_project_from_the_template(tmp_path):
     cfg.write_text(cfg.read_text().replace("line = 3", "lines = 3"))
     project_make(proj, env_sdk, "report")
     assert "<svg" in (proj / "build/mysys/report.html").read_text()
+    gdb = tmp_path / "cmds.gdb"
+    gdb.write_text("pbreak main\ncontinue\nsk-where\nkill\n")
+    out = project_make(proj, env_sdk, "debug", "PART=hello", "GDB_BATCH=%s" % gdb,
+                       timeout=120)
+    assert "Breakpoint 1, main () at hello/main.c" in out
+    assert "in hello (VMID 1)" in out
