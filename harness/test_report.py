@@ -3,6 +3,7 @@
 real headless browser (Debian's chromium): it renders, every drawing
 has a size once laid out, and the elements say what layout.json says."""
 import json
+import re
 import os
 import struct
 import subprocess
@@ -188,3 +189,14 @@ def test_timeline_missing_file_is_a_clear_error(tmp_path):
     r = subprocess.run([sys.executable, tl, str(tmp_path / "x.json")],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and "not a layout.json" in r.stderr
+
+
+def test_figures_show_reload_time_in_frames():
+    out, lay = built("configs/resilience.toml")
+    text = (out / "report.html").read_text()
+    for p in lay["partitions"]:
+        row = re.search(r'<tr data-partition="%s"><td>%s</td>(.*?)</tr>' %
+                        (p["name"], p["name"]), text).group(1)
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        want = "-" if p.get("reload_frames") is None else str(p["reload_frames"])
+        assert cells[5] == want, (p["name"], cells)
