@@ -45,8 +45,19 @@ def build(config):
     return BUILD / config.stem
 
 
+ADDRESS_KEYS = ("kernel_base", "kernel_limit", "ram_hpa", "entry", "win_gpa",
+                "win_hpa")
+
+
+def addresses_as_ints(d):
+    """json object_hook: layout.json's hex address strings back to ints."""
+    return {k: int(v, 16) if k in ADDRESS_KEYS and isinstance(v, str) else v
+            for k, v in d.items()}
+
+
 def layout(config):
-    return json.loads((BUILD / Path(config).stem / "layout.json").read_text())
+    return json.loads((BUILD / Path(config).stem / "layout.json").read_text(),
+                      object_hook=addresses_as_ints)
 
 
 @dataclass

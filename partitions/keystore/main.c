@@ -42,9 +42,9 @@ static void answer(int rep, unsigned type, const void *msg, size_t len)
 
 int main(void)
 {
-	const char *pw = sk_dt_str("/config", "password");
-	uint64_t reboot_after = sk_dt_u64("/config", "reboot_after", 0);
-	uint64_t reboot_delay = sk_dt_u64("/config", "reboot_delay", 10);
+	const char *pw = sk_arg_str("password");
+	uint64_t reboot_after = sk_arg_u64("reboot_after", 0);
+	uint64_t reboot_delay = sk_arg_u64("reboot_delay", 10);
 	int req = sk_chan("req"), rep = sk_chan("rep");
 	unsigned long served = 0;
 	char buf[64];
@@ -55,7 +55,7 @@ int main(void)
 		printf("channels req/rep not granted\n");
 		return 1;
 	}
-	if (sk_dt_u64("/config", "rogue", 0) && !sk_info(SK_INFO_RESTARTS)) {
+	if (sk_arg_u64("rogue", 0) && !sk_info(SK_INFO_RESTARTS)) {
 		uint64_t forged = 0x5eed;
 
 		answer(rep, R_SIG, &forged, sizeof(forged));

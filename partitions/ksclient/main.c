@@ -60,7 +60,7 @@ static void request(const char *what, unsigned type, const char *arg,
 
 int main(void)
 {
-	const char *script = sk_dt_str("/config", "script");
+	const char *script = sk_arg_str("script");
 	long skip = sk_info(SK_INFO_RESTARTS);
 	char step[64];
 

@@ -50,17 +50,17 @@ static void drain(void)
 
 int main(void)
 {
-	uint64_t until = sk_time() + sk_dt_u64("/config", "ms", 100) * 1000 *
+	uint64_t until = sk_time() + sk_arg_u64("ms", 100) * 1000 *
 			 SK_TICKS_PER_US;
-	uint64_t hold = sk_dt_u64("/config", "hold", 300);
-	const char *on = sk_dt_str("/config", "out");
-	const char *inn = sk_dt_str("/config", "in");
+	uint64_t hold = sk_arg_u64("hold", 300);
+	const char *on = sk_arg_str("out");
+	const char *inn = sk_arg_str("in");
 	int out = sk_chan(on ? on : "l2r");
 	unsigned long took = 0, refused = 0, full = 0, bad = 0;
 	uint64_t m = 0;
 
 	in = sk_chan(inn ? inn : "r2l");
-	seed = sk_dt_u64("/config", "seed", 1) | 1;
+	seed = sk_arg_u64("seed", 1) | 1;
 	if (out < 0 || in < 0) {
 		printf("channels not granted\n");
 		return 1;

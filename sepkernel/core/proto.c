@@ -37,7 +37,7 @@ void proto_boot(void)
 	for (unsigned i = 0; i < sk_system.nprotos; i++) {
 		const struct sk_proto_desc *pr = &sk_system.protos[i];
 
-		pr->st->word = pr->initial;
+		pr->st->word = pr->initial * 2;
 		pr->st->denials = 0;
 	}
 }
@@ -74,34 +74,75 @@ static long proto_deny(struct part *p, const struct sk_chan_desc *c,
 				  type_name(c, type, num));
 }
 
+/* One line per move, for protocols with trace = true. */
+static void proto_trace(struct part *p, const struct sk_chan_desc *c,
+			uint64_t cur, uint64_t nxt, unsigned col)
+{
+	const struct sk_proto_desc *pr = c->proto;
+
+	sk_event("event=proto name=%s n=%lu from=%s to=%s on=%s part=%s",
+		 pr->name, SK_PROTO_MOVES(nxt), pr->states[SK_PROTO_STATE(cur)],
+		 pr->states[SK_PROTO_STATE(nxt)],
+		 pr->triggers[col / pr->nstates - 1], p->desc->name);
+}
+
+/*
+ * Compare-and-swap, relaxed: lr/sc until *w held cur and now holds nxt
+ * (returns cur), or until it is found holding something else (returns
+ * that).  The sc fails only if another hart wrote *w in between.
+ */
+static inline uint64_t proto_cas(uint64_t *w, uint64_t cur, uint64_t nxt)
+{
+	uint64_t old, busy;
+
+	__asm__ volatile("1:\tlr.d\t%0, %2\n"
+			 "\tbne\t%0, %3, 2f\n"
+			 "\tsc.d\t%1, %4, %2\n"
+			 "\tbnez\t%1, 1b\n"
+			 "2:"
+			 : "=&r"(old), "=&r"(busy), "+A"(*w)
+			 : "r"(cur), "r"(nxt));
+	return old;
+}
+
 long proto_send(struct part *p, const struct sk_chan_desc *c, uint64_t type)
 {
 	const struct sk_proto_desc *pr = c->proto;
 	struct sk_chan_state *cs = c->st;
-	unsigned trig = type < 64 ? c->proto_trig[type] : 0;
-	uint64_t cur, nxt;
-	unsigned to;
+	uint64_t *word = &pr->st->word;
+	const uint8_t *col = (const uint8_t *)pr->delta +
+			     (type < 64 ? c->proto_col[type] : 0);
+	uint64_t cur, nxt, old, d;
 
-	/* Room first (see above): a full queue refuses before any move. */
-	if (cs->tail - __atomic_load_n(&cs->head, __ATOMIC_ACQUIRE) >= c->depth) {
+	/*
+	 * Room first (see above): a full queue refuses before any move.
+	 * Relaxed: chan_put checks again with acquire before it writes.
+	 */
+	if (cs->tail - __atomic_load_n(&cs->head, __ATOMIC_RELAXED) >= c->depth) {
 		cs->drops++;
 		return SK_ERR_FULL;
 	}
-	cur = __atomic_load_n(&pr->st->word, __ATOMIC_ACQUIRE);
-	do {
-		to = trig ? pr->next[SK_PROTO_STATE(cur) * pr->ntrig + trig - 1]
-			  : SK_PROTO_NONE;
-		if (to == SK_PROTO_NONE)
+	/*
+	 * Relaxed too: the word orders nothing but itself.  A message's
+	 * move happens before its tail is published (release), and the
+	 * reader's acquire of the tail makes the move visible to its own
+	 * next check, so a reply is always checked against its request's
+	 * state or a later one.
+	 */
+	cur = __atomic_load_n(word, __ATOMIC_RELAXED);
+	for (;;) {
+		d = *(const uint16_t *)(col + (cur & 0xff));
+		if (!d)
 			return proto_deny(p, c, SK_PROTO_STATE(cur), type);
-		nxt = (SK_PROTO_MOVES(cur) + 1) << 8 | to;
-	} while (!__atomic_compare_exchange_n(&pr->st->word, &cur, nxt, 0,
-					      __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
+		nxt = cur + d;
+		old = proto_cas(word, cur, nxt);
+		if (old == cur)
+			break;
+		cur = old;		/* the other side moved it: again */
+	}
 	if (pr->trace)
-		sk_event("event=proto name=%s n=%lu from=%s to=%s on=%s part=%s",
-			 pr->name, SK_PROTO_MOVES(nxt),
-			 pr->states[SK_PROTO_STATE(cur)], pr->states[to],
-			 pr->triggers[trig - 1], p->desc->name);
+		proto_trace(p, c, cur, nxt,
+			    (unsigned)(col - (const uint8_t *)pr->delta) / 2);
 	return 0;
 }
 
@@ -115,18 +156,20 @@ void proto_part_restarted(struct part *p)
 	for (unsigned i = 0; i < sk_system.nprotos; i++) {
 		const struct sk_proto_desc *pr = &sk_system.protos[i];
 		unsigned side = pr->side[0] == p->desc->id ? 0 : 1;
-		uint64_t cur, nxt;
+		uint64_t cur, nxt, old;
 		unsigned to;
 
 		if (pr->side[side] != p->desc->id)
 			continue;
-		cur = __atomic_load_n(&pr->st->word, __ATOMIC_ACQUIRE);
-		do {
+		cur = __atomic_load_n(&pr->st->word, __ATOMIC_RELAXED);
+		for (;;) {
 			to = pr->restart[side * pr->nstates + SK_PROTO_STATE(cur)];
-			nxt = (SK_PROTO_MOVES(cur) + 1) << 8 | to;
-		} while (!__atomic_compare_exchange_n(&pr->st->word, &cur, nxt,
-						      0, __ATOMIC_ACQ_REL,
-						      __ATOMIC_ACQUIRE));
+			nxt = (SK_PROTO_MOVES(cur) + 1) << 8 | to << 1;
+			old = proto_cas(&pr->st->word, cur, nxt);
+			if (old == cur)
+				break;
+			cur = old;
+		}
 		sk_event("event=proto name=%s n=%lu from=%s to=%s on=restart part=%s",
 			 pr->name, SK_PROTO_MOVES(nxt),
 			 pr->states[SK_PROTO_STATE(cur)], pr->states[to],
@@ -138,7 +181,7 @@ void proto_summary(void)
 {
 	for (unsigned i = 0; i < sk_system.nprotos; i++) {
 		const struct sk_proto_desc *pr = &sk_system.protos[i];
-		uint64_t w = __atomic_load_n(&pr->st->word, __ATOMIC_ACQUIRE);
+		uint64_t w = __atomic_load_n(&pr->st->word, __ATOMIC_RELAXED);
 
 		sk_event("event=protocol name=%s state=%s moves=%lu denials=%u",
 			 pr->name, pr->states[SK_PROTO_STATE(w)],

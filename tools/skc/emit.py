@@ -67,13 +67,15 @@ def _protocols_c(protos):
         out.append("static const char *const sk_proto_trigs_%d[%d] = { %s };\n" %
                    (k, len(pr.triggers), ", ".join(_c_str(pr.trigger_name(i))
                                                    for i in range(len(pr.triggers)))))
-        nt = len(pr.triggers)
-        rows = pr.next_table()
-        out.append("static const uint8_t sk_proto_next_%d[%d] = {\n" % (k, len(rows)))
-        for s in range(len(pr.states)):
-            out.append("\t%s\t/* %s */\n" % (" ".join("%d," % x for x in
-                                                    rows[s * nt:(s + 1) * nt]),
-                                            pr.states[s]))
+        nst = len(pr.states)
+        cols = pr.delta_table()
+        out.append("/* [1 + trigger][state]: 0x100 (a move) + 2 x (next - state); "
+                   "0 refused */\n")
+        out.append("static const uint16_t sk_proto_delta_%d[%d] = {\n" % (k, len(cols)))
+        for j in range(len(pr.triggers) + 1):
+            out.append("\t%s\t/* %s */\n" % (" ".join("0x%x," % x for x in
+                                                    cols[j * nst:(j + 1) * nst]),
+                                            pr.trigger_name(j - 1) if j else "none"))
         out.append("};\n")
         rs = pr.restart_table()
         out.append("static const uint8_t sk_proto_restart_%d[%d] = { %s };\n" %
@@ -91,7 +93,7 @@ def _protocols_c(protos):
             ("initial", pr.initial),
             ("trace", int(pr.trace)),
             ("side", "{ %d, %d }" % (pr.sides[0].id, pr.sides[1].id)),
-            ("next", "sk_proto_next_%d" % k),
+            ("delta", "sk_proto_delta_%d" % k),
             ("restart", "sk_proto_restart_%d" % k),
             ("states", "sk_proto_states_%d" % k),
             ("triggers", "sk_proto_trigs_%d" % k),
@@ -116,12 +118,12 @@ def _chan_proto_c(c):
         out.append("static const char *const sk_chan_tnames_%d[%d] = { %s };\n" %
                    (c.id, n, ", ".join(names)))
     if c.proto:
-        trig = [0] * 64
+        col = [0] * 64
         for i, (tc, tag) in enumerate(c.proto.triggers):
             if tc is c:
-                trig[tag] = i + 1
-        out.append("static const uint8_t sk_chan_ptrig_%d[64] = { %s };\n" %
-                   (c.id, ", ".join(str(x) for x in trig)))
+                col[tag] = 2 * (i + 1) * len(c.proto.states)   # bytes
+        out.append("static const uint16_t sk_chan_pcol_%d[64] = { %s };\n" %
+                   (c.id, ", ".join(str(x) for x in col)))
     return "".join(out)
 
 
@@ -162,7 +164,7 @@ def _channels_c(chans):
         ]
         if c.proto:
             fields += [("proto", "&sk_protos[%d]" % c.proto.id),
-                       ("proto_trig", "sk_chan_ptrig_%d" % c.id)]
+                       ("proto_col", "sk_chan_pcol_%d" % c.id)]
         if c.tnames:
             fields += [("ntype_names", max(c.tnames.values()) + 1),
                        ("type_names", "sk_chan_tnames_%d" % c.id)]
@@ -280,8 +282,30 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
     return "".join(out)
 
 
+# layout.json writes addresses as hex strings ("0x80200000"), as people
+# read them; sizes and times stay integers.  Readers turn them back with
+# int(v, 16) (harness/sk.py: layout()).
+ADDRESS_KEYS = ("kernel_base", "kernel_limit", "ram_hpa", "entry", "win_gpa",
+                "win_hpa")
+
+
+def _hex_addresses(o):
+    if isinstance(o, dict):
+        return {k: ("0x%x" % v if k in ADDRESS_KEYS and isinstance(v, int)
+                    and not isinstance(v, bool) else _hex_addresses(v))
+                for k, v in o.items()}
+    if isinstance(o, list):
+        return [_hex_addresses(v) for v in o]
+    return o
+
+
 def layout_json(system, parts, plans, limit, chans=(), protos=()):
     """Where everything went, for people and for the test harness."""
+    return json.dumps(_hex_addresses(_layout_doc(system, parts, plans, limit,
+                                                 chans, protos)), indent=2) + "\n"
+
+
+def _layout_doc(system, parts, plans, limit, chans=(), protos=()):
     doc = {
         "system": system.name,
         "harts": system.harts,
@@ -292,12 +316,16 @@ def layout_json(system, parts, plans, limit, chans=(), protos=()):
         "kernel_limit": limit,
         "pool_pages": sum(layout.pool_pages(p) for p in parts),
         "partitions": [{
-            "name": p.name, "id": p.id, "hart": p.hart,
+            "name": p.name, "id": p.id, "hart": p.hart, "vmid": p.id + 1,
+            "image": os.path.abspath(p.image_path),
             "ram_hpa": p.ram_hpa, "ram_size": p.memory, "entry": p.elf.entry,
             "pkg_size": len(p.pkg), "image_size": p.image_size,
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
             "cfg_off": p.cfg_off, "cfg_size": p.cfg_size,
             "blake2b": p.blake2b,
+            # Worst-case major frames from a restart to running again
+            # (tools/skc/reload.py); null if it may never restart.
+            "reload_frames": getattr(p, "reload_frames", None),
             "ports": [{"channel": pt.chan.name, "dir": pt.dir, "win_gpa": pt.win_gpa}
                       for pt in p.ports],
         } for p in parts],
@@ -339,4 +367,4 @@ def layout_json(system, parts, plans, limit, chans=(), protos=()):
                       for s in plan.slots],
         } for h, plan in enumerate(plans)],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return doc

@@ -55,6 +55,19 @@ class Protocol:
         name = next((n for n, t in c.tnames.items() if t == tag), str(tag))
         return "%s.%s" % (c.name, name)
 
+    def delta_table(self):
+        """Column-major [1 + trigger][state]: what a permitted send adds
+        to the kernel's word, moves << 8 | state << 1 (one move, 0x100,
+        plus the change of the doubled state); 0 = refused.  Column 0,
+        all zeros, serves every type no transition names."""
+        n = len(self.states)
+        out = [0] * n
+        for k in range(len(self.triggers)):
+            for s in range(n):
+                d = self.next.get((s, k))
+                out.append(0 if d is None else 0x100 + 2 * (d - s))
+        return out
+
     def next_table(self):
         """Row-major [state][trigger], NONE where refused."""
         n = len(self.triggers)

@@ -70,7 +70,7 @@ struct sk_chan_desc {
 	struct sk_chan_state *st;
 	/* Stateful policy: the protocol it belongs to (proto.c), or none. */
 	const struct sk_proto_desc *proto;
-	const uint8_t *proto_trig;	/* [type tag] = 1 + trigger, 0 = none (64) */
+	const uint16_t *proto_col;	/* [type tag] = byte offset of its column in proto->delta */
 	uint8_t ntype_names;
 	const char *const *type_names;	/* [type tag] = its name, or 0 */
 };
@@ -78,14 +78,19 @@ struct sk_chan_desc {
 /*
  * A protocol: a state machine over the messages of queuing channels
  * between two partitions.  Its state and a count of moves share one
- * word, only ever changed by compare-and-swap (see proto.c).
+ * word, moves << 8 | state << 1 (the state doubled is its byte offset
+ * in a column of 16-bit entries), only ever changed by compare-and-swap
+ * (see proto.c).  The table holds, per trigger (a channel and a type)
+ * and state, what a permitted send adds to the word: one move (1 << 8)
+ * plus the change of the doubled state; 0 means refused.  Column 0 is
+ * all zeros: the column of every type that no transition names.
  */
-#define SK_PROTO_NONE	0xff	/* next-state entry: refused */
-#define SK_PROTO_STATE(w)	((unsigned)((w) & 0xff))
+#define SK_PROTO_STATE(w)	((unsigned)((w) & 0xff) >> 1)
 #define SK_PROTO_MOVES(w)	((w) >> 8)
+#define SK_PROTO_MOVE		0x100
 
 struct sk_proto_state {
-	uint64_t word;		/* moves << 8 | state */
+	uint64_t word;		/* moves << 8 | state << 1 */
 	uint32_t denials;
 };
 
@@ -96,7 +101,7 @@ struct sk_proto_desc {
 	uint8_t initial;
 	uint8_t trace;		/* print every move (event=proto) */
 	uint16_t side[2];	/* the two partitions */
-	const uint8_t *next;	/* [state * ntrig + trigger] = state or NONE */
+	const uint16_t *delta;	/* [(1 + trigger) * nstates + state], 0 = refused */
 	const uint8_t *restart;	/* [side * nstates + state] = state after a restart */
 	const char *const *states;	/* names, for events */
 	const char *const *triggers;	/* "chan.type", for events */
