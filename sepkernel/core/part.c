@@ -19,14 +19,25 @@
 struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
 static uint32_t live;		/* partitions not stopped */
 
-/* Copy the image to the start of its RAM and clear the rest of it. */
+/*
+ * Copy the image (and the initramfs, above it) where the package says
+ * and clear every other byte of its RAM: the package carries no zeros.
+ */
 static void part_load(struct part *p)
 {
 	const struct sk_part_desc *d = p->desc;
 	uint8_t *ram = (uint8_t *)d->ram_hpa;
+	uint64_t end = d->image_load + d->image_size;
 
-	memcpy(ram, d->pkg, d->image_size);
-	memset(ram + d->image_size, 0, d->ram_size - d->image_size);
+	memset(ram, 0, d->image_load);
+	memcpy(ram + d->image_load, d->pkg, d->image_size);
+	if (d->initrd_size) {
+		memset(ram + end, 0, d->initrd_load - end);
+		memcpy(ram + d->initrd_load, d->pkg + d->initrd_off,
+		       d->initrd_size);
+		end = d->initrd_load + d->initrd_size;
+	}
+	memset(ram + end, 0, d->ram_size - end);
 	vcpu_reset(&p->vcpu, d, p->vcpu.hgatp);
 }
 

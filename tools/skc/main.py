@@ -71,6 +71,7 @@ def compile_config(path, search_dirs):
     parts = schema.check_partitions(diag, doc, system)
     chans = channels.check_channels(diag, doc, parts, system)
     image.check_images(diag, parts, os.path.dirname(path) or ".", search_dirs)
+    image.check_initrds(diag, parts, os.path.dirname(path) or ".", search_dirs)
     plans = sched.build_plans(diag, doc, system, parts)
 
     limit = None

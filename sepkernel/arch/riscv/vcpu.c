@@ -33,6 +33,14 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
 	v->sstatus = SSTATUS_SPP;	/* sret lands in VS-mode */
 	v->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VSXL_64;
 	v->vstimecmp = ~0UL;		/* no timer until the guest asks */
+	v->hedeleg = d->hedeleg;
+	/*
+	 * What firmware gives an S-mode kernel: its user mode may read the
+	 * counters too (Linux's vDSO reads time).  hcounteren still decides
+	 * what VS-mode itself gets; cycle and instret only with counters.
+	 */
+	v->scounteren = HCOUNTEREN_TM | (sk_system.guest_counters ?
+		HCOUNTEREN_CY | HCOUNTEREN_IR : 0);
 	v->hgatp = hgatp;
 }
 
@@ -102,6 +110,7 @@ void vcpu_load(struct vcpu *v)
 	csr_write(hvip, v->hvip);
 	csr_write(scounteren, v->scounteren);
 	csr_write(senvcfg, v->senvcfg);
+	csr_write(hedeleg, v->hedeleg);
 	if (sched_has_sstc())
 		csr_write(vstimecmp, v->vstimecmp);
 }
