@@ -178,3 +178,27 @@ def test_os_sbi_calls_act_on_its_own_hart_only():
     ]
     assert [l for l in out if not l.startswith(("probe ", "hello", "bye"))] == expect
     assert not run.of("fault")
+
+
+@pytest.mark.parametrize("image,extra,load,size,entry", [
+    ("above.elf", "", 0x200000, 16, 0x80200000),        # like U-Boot's ELF
+    ("flat.bin", 'load = "0x3000"\n', 0x3000, 16, 0x80003000),
+    ("tiny.Image", "", 0x200000, 80, 0x80200000),
+])
+def test_images_are_packaged_without_gaps(tmp_path, image, extra, load, size, entry):
+    import elfgen
+    elfgen.write_images(str(tmp_path))
+    cfg = tmp_path / "os.toml"
+    cfg.write_text('[system]\nname = "os"\n\n[[partition]]\nname = "os"\n'
+                   f'image = "{image}"\nmemory = "4M"\n{extra}')
+    out = tmp_path / "out"
+    r = subprocess.run(["/usr/bin/python3", str(ROOT / "tools/skc.py"), str(cfg),
+                        "--out", str(out)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    import json
+    p = json.loads((out / "layout.json").read_text())["partitions"][0]
+    assert (p["image_load"], p["image_size"], p["entry"]) == (load, size, entry)
+    blob = (tmp_path / image).read_bytes()
+    want = elfgen.LOOP * 4 if blob[:4] == b"\x7fELF" else blob
+    assert (out / "os.pkg").read_bytes()[:size] == want
+    assert ".image_load = 0x%xUL" % load in (out / "system.c").read_text()
