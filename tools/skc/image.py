@@ -76,6 +76,14 @@ def check_images(diag, parts, config_dir, search_dirs):
         what = "%s: image = %s" % (p.label, fmt_value(p.image))
         found = [f for f in search_path(config_dir, search_dirs, p.image)
                  if os.path.isfile(f)]
+        dirs_only = [f for f in search_path(config_dir, search_dirs, p.image)
+                     if os.path.isdir(f)]
+        if not found and dirs_only:
+            diag.error(path, "%s: %s is a directory, not an image file" %
+                       (what, dirs_only[0]),
+                       'name the ELF file itself, e.g. image = "%s"' %
+                       os.path.join(p.image.rstrip("/"), (p.name or "hello") + ".elf"))
+            continue
         if not found:
             where = search_path(config_dir, search_dirs, p.image)
             dirs = ", ".join(os.path.dirname(f) or "." for f in where)
@@ -140,7 +148,11 @@ def _check_fit(diag, p, img, path, what, kind="elf"):
             reason = ("its loaded size %s (up to 0x%x) leaves no room in memory = \"%s\""
                       % (u.fmt_size(need), end, u.fmt_size(p.memory)))
         sizes = 'set memory = "%s" or more' % u.fmt_size(max(need, u.PART_MEM_MIN))
-        if need > u.PART_MEM_MAX:
+        first = min(s.paddr for s in img.segments)
+        if first >= ram_end or first - u.GUEST_RAM >= u.MIB:
+            # Linked elsewhere, not merely too big: more memory is not the cure.
+            sizes = elf.LINK_FIX
+        elif need > u.PART_MEM_MAX:
             sizes = "shrink the image or " + elf.LINK_FIX
         diag.error(path, "%s: %s" % (what, reason), sizes)
         ok = False

@@ -33,11 +33,11 @@ def cfg_entry(p):
         "max_restarts": p.max_restarts, "restart_window": p.restart_window,
         "watchdog": p.watchdog, "critical": p.critical,
         "system_rights": p.system_rights, "args": p.args,
-        "image_sha256": hashlib.sha256(p.flat).hexdigest(),
+        "image_blake2b": hashlib.blake2b(p.flat).hexdigest(),
         "image_load": p.load, "delegate_faults": p.delegate_faults,
         "initrd_load": p.initrd_load,
-        "initrd_sha256": (hashlib.sha256(p.initrd_data).hexdigest()
-                          if p.initrd_data else None),
+        "initrd_blake2b": (hashlib.blake2b(p.initrd_data).hexdigest()
+                           if p.initrd_data else None),
     }
 
 
@@ -51,10 +51,12 @@ def make_package(p):
     p.initrd_off, p.initrd_size = len(img), len(p.initrd_data or b"")
     p.dtb_off, p.dtb_size = len(img) + len(rd), len(p.dtb)
     p.cfg_off, p.cfg_size = p.dtb_off + len(dtb), len(p.cfg)
-    # No padding after the config entry: every byte of a package is signed
-    # and hashed at each boot and restart, so none is wasted on zeros.
+    # No padding after the config entry: every byte of a package is hashed
+    # at each boot and restart, so none is wasted on zeros.
     p.pkg = img + rd + dtb + p.cfg
-    p.sha256 = hashlib.sha256(p.pkg).hexdigest()
+    # The one digest the kernel prints in event=verified and the build
+    # signs (tools/sksign.py: Ed25519 over a prefix and this digest).
+    p.blake2b = hashlib.blake2b(p.pkg).hexdigest()
 
 
 def kernel_limit(parts):

@@ -21,7 +21,7 @@ class Locator:
         self.lines = {}
         try:
             _Scanner(text, self.lines).run()
-        except (IndexError, ValueError):
+        except (IndexError, ValueError, RecursionError):
             pass        # keep what was found; the rest falls back
 
     def line(self, path):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import units as u
 from .diag import suggest
-from .schema import BAD, Section
+from .schema import BAD, Section, time_max
 
 SCHED_KEYS = ("hart", "major_frame", "slots")
 SLOT_KEYS = ("partition", "length")
@@ -37,8 +37,9 @@ def build_plans(diag, doc, system, parts):
     if not tables:
         return _default_plans(system, parts)
 
-    raw_names = {t.get("name") for t in doc.get("partition", [])
-                 if isinstance(t, dict)}
+    raw = doc.get("partition")
+    raw_names = {t.get("name") for t in (raw if isinstance(raw, list) else [])
+                 if isinstance(t, dict) and isinstance(t.get("name"), str)}
     by_name = {p.name: p for p in parts if p.name is not None}
     plans = {}
     plan_line = {}
@@ -68,7 +69,9 @@ def build_plans(diag, doc, system, parts):
         if hart is BAD:
             hart_unknown = True
 
-        major = sec.get("major_frame", u.parse_time, required='"10ms"')
+        major = time_max(sec, "major_frame",
+                         sec.get("major_frame", u.parse_time, required='"10ms"'),
+                         u.MAX_FRAME_TICKS)
         if major == 0:
             sec.bad("major_frame", "must be greater than zero",
                     'use the sum of its slots, e.g. major_frame = "10ms"')

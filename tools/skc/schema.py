@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from . import units as u
 from .diag import fmt_value, suggest, type_name
 
-TOP_KEYS = ("system", "partition", "schedule", "channel")
+TOP_KEYS = ("system", "partition", "schedule", "channel", "protocol")
 SYSTEM_KEYS = ("name", "harts", "memory", "slot", "stop_after", "board", "guard",
                "epoch", "on_reject", "audit", "audit_depth", "channel_memory",
-               "console", "counters")
+               "console", "counters", "console_input")
 CONSOLES = ("uart", "sbi")
 REJECT_ACTIONS = ("continue", "halt")
 PART_KEYS = ("name", "image", "memory", "hart", "on_fault", "max_restarts",
              "restart_window", "watchdog", "critical", "system_rights",
-             "allow_unscheduled", "phys", "args", "load", "initrd", "bootargs",
-             "delegate_faults")
+             "allow_unscheduled", "phys", "args", "uart", "load", "initrd",
+             "bootargs", "delegate_faults")
 BOOTARGS_MAX = 1024
 FAULT_ACTIONS = ("halt", "restart")
 
@@ -50,6 +50,7 @@ class System:
     channel_memory: int = 512 * u.KIB
     console: str = "uart"       # the kernel drives the UART, or asks the SBI
     counters: bool = False      # partitions may read cycle and instret
+    console_input: str = None   # the partition the board UART's input goes to
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Partition:
     critical: bool = False
     system_rights: bool = False
     allow_unscheduled: bool = False
+    uart: bool = False          # a virtual 16550 at guest-physical 0x10000000
     phys: int = None
     args: dict = field(default_factory=dict)
     args_ok: bool = True
@@ -132,7 +134,7 @@ class Section:
         if kind == "int":
             if u.is_int(v):
                 return v
-            if isinstance(v, str) and v.strip().isdigit():
+            if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit():
                 fix = "write %s = %s without quotes" % (key, v.strip())
             else:
                 fix = "write an integer, e.g. %s = %s" % (key, fmt_value(default or 0))
@@ -172,6 +174,15 @@ def _ok(v):
     return None if v is BAD else v
 
 
+def time_max(sec, key, v, hi):
+    """A time of at most hi ticks (sums the kernel forms stay far from 2^64)."""
+    if v is BAD or v is None or v <= hi:
+        return v
+    sec.bad(key, "longer than the maximum of %s" % u.fmt_time(hi),
+            'use at most %s = "%s"' % (key, u.fmt_time(hi)))
+    return BAD
+
+
 def sanitize_name(name, maxlen):
     """A valid identifier close to name, for a fix."""
     s = re.sub(r"[^a-z0-9_]+", "_", str(name).lower()).strip("_")
@@ -184,8 +195,8 @@ def sanitize_name(name, maxlen):
 def check_top(diag, doc):
     """Unknown top-level keys and the shapes of the main tables."""
     for k, v in doc.items():
-        if k == "channel":
-            continue            # channels.py speaks for these
+        if k in ("channel", "protocol"):
+            continue            # channels.py and protocol.py speak for these
         if k not in TOP_KEYS:
             what = "table" if isinstance(v, (dict, list)) else "key"
             diag.error((k,), 'unknown top-level %s "%s"' % (what, k),
@@ -235,7 +246,8 @@ def check_system(diag, doc):
         elif mem % u.BOARD_MEM_ALIGN:
             lo = u.align_down(mem, u.BOARD_MEM_ALIGN)
             hi = lo + u.BOARD_MEM_ALIGN
-            alts = [x for x in (lo, hi) if x >= u.BOARD_MEM_MIN]
+            alts = [x for x in (lo, hi) if u.BOARD_MEM_MIN <= x <= u.BOARD_MEM_MAX]
+            alts = alts or [min(max(lo, u.BOARD_MEM_MIN), u.BOARD_MEM_MAX)]
             sec.bad("memory", "not a multiple of 2M",
                     "use " + " or ".join('"%s"' % u.fmt_size(x) for x in alts))
             mem = BAD
@@ -243,9 +255,15 @@ def check_system(diag, doc):
             sec.bad("memory", "below the minimum of %s" % u.fmt_size(u.BOARD_MEM_MIN),
                     'use at least memory = "%s"' % u.fmt_size(u.BOARD_MEM_MIN))
             mem = BAD
+        elif mem > u.BOARD_MEM_MAX:
+            sec.bad("memory", "above the maximum of %s (QEMU must allocate all of "
+                    "it on the host)" % u.fmt_size(u.BOARD_MEM_MAX),
+                    'use at most memory = "%s"' % u.fmt_size(u.BOARD_MEM_MAX))
+            mem = BAD
     s.memory = _ok(mem)
 
     slot = sec.get("slot", u.parse_time, default=u.MIN_SLOT_TICKS * 10)
+    slot = time_max(sec, "slot", slot, u.MAX_FRAME_TICKS)
     if slot is not BAD and slot < u.MIN_SLOT_TICKS:
         sec.bad("slot", "shorter than the minimum of %s the kernel can honour"
                 % u.fmt_time(u.MIN_SLOT_TICKS),
@@ -253,7 +271,8 @@ def check_system(diag, doc):
         slot = BAD
     s.slot = _ok(slot)
 
-    stop = sec.get("stop_after", u.parse_time, default=0)
+    stop = time_max(sec, "stop_after", sec.get("stop_after", u.parse_time, default=0),
+                    u.MAX_RUN_TICKS)
     if stop is not BAD and "stop_after" in sysd and stop == 0:
         sec.bad("stop_after", "must be greater than zero",
                 "remove stop_after to run forever, or give a time such as \"2s\"")
@@ -266,13 +285,12 @@ def check_system(diag, doc):
         board = BAD
     s.board = _ok(board)
 
+    # The guard against the shortest slot and the kernel's longest
+    # operation is checked by bounds.py, once the schedule is known.
     guard = sec.get("guard", u.parse_time, default=s.guard)
-    if guard is not BAD and s.slot is not None and guard * 2 > u.MIN_SLOT_TICKS:
-        sec.bad("guard", "longer than half the shortest slot (%s)" %
-                u.fmt_time(u.MIN_SLOT_TICKS), 'use guard = "10us" (the default)')
-        guard = BAD
-    s.guard = _ok(guard)
-    s.epoch = _ok(sec.get("epoch", u.parse_time, default=0))
+    s.guard = _ok(time_max(sec, "guard", guard, u.MAX_FRAME_TICKS // 2))
+    s.epoch = _ok(time_max(sec, "epoch", sec.get("epoch", u.parse_time, default=0),
+                           u.MAX_EPOCH_TICKS))
     rej = sec.get("on_reject", "str", default="continue")
     if isinstance(rej, str) and rej not in REJECT_ACTIONS:
         sec.bad("on_reject", "not an action (continue or halt)",
@@ -282,8 +300,14 @@ def check_system(diag, doc):
     s.audit = _ok(sec.get("audit", "str", default=None))
     s.audit_depth = _ok(sec.in_range(
         "audit_depth", sec.get("audit_depth", "int", default=64), 1, 1024))
-    s.channel_memory = _ok(sec.get("channel_memory", u.parse_size,
-                                   default=512 * u.KIB))
+    cm = sec.get("channel_memory", u.parse_size, default=512 * u.KIB)
+    if cm is not BAD and cm > u.CHAN_MEM_MAX:
+        sec.bad("channel_memory", "above the maximum of %s (the channels' buffers live "
+                "in the kernel's %s reserve)" % (u.fmt_size(u.CHAN_MEM_MAX),
+                                                 u.fmt_size(u.KERNEL_RESERVE)),
+                'use at most channel_memory = "%s"' % u.fmt_size(u.CHAN_MEM_MAX))
+        cm = BAD
+    s.channel_memory = _ok(cm)
     con = sec.get("console", "str", default="uart")
     if isinstance(con, str) and con not in CONSOLES:
         sec.bad("console", "not a console (uart or sbi)",
@@ -291,6 +315,12 @@ def check_system(diag, doc):
         con = BAD
     s.console = _ok(con)
     s.counters = _ok(sec.get("counters", "bool", default=False))
+    ci = sysd.get("console_input")
+    if ci is not None and not isinstance(ci, str):
+        sec.bad("console_input", "expected a partition name, not %s" % type_name(ci),
+                'write console_input = "NAME" with the name of a [[partition]]')
+    else:
+        s.console_input = ci
     return s
 
 
@@ -303,6 +333,10 @@ def check_partitions(diag, doc, system):
         if "partition" not in doc:
             diag.error_at(diag.line(("system",)), "no [[partition]] tables",
                           "add at least one [[partition]] with name, image and memory")
+        elif tables is not None:
+            diag.error(("partition",), "partition = []: no partitions",
+                       "replace it with at least one [[partition]] table with name, "
+                       "image and memory")
         return []
     if len(tables) > u.MAX_PARTS:
         diag.error(("partition", u.MAX_PARTS),
@@ -312,6 +346,7 @@ def check_partitions(diag, doc, system):
     parts = [_check_partition(diag, i, t, system) for i, t in enumerate(tables)]
     _check_unique_names(diag, parts)
     _check_explicit_phys(diag, parts, system)
+    _check_console_input(diag, parts, system)
     return parts
 
 
@@ -370,7 +405,7 @@ def _check_partition(diag, i, t, system):
     p.watchdog = _ok(sec.in_range(
         "watchdog", sec.get("watchdog", "int", default=0), 0, u.U32_MAX,
         "use a count of major frames from 0 (no watchdog) to %d" % u.U32_MAX))
-    for key in ("critical", "system_rights", "allow_unscheduled"):
+    for key in ("critical", "system_rights", "allow_unscheduled", "uart"):
         setattr(p, key, _ok(sec.get(key, "bool", default=False)))
 
     phys = sec.get("phys", u.parse_addr, default=None)
@@ -424,6 +459,7 @@ def _check_part_memory(sec):
     if mem % u.PAGE:
         lo = u.align_down(mem, u.PAGE)
         alts = [x for x in (lo, lo + u.PAGE) if u.PART_MEM_MIN <= x <= u.PART_MEM_MAX]
+        alts = alts or [min(max(lo, u.PART_MEM_MIN), u.PART_MEM_MAX)]
         sec.bad("memory", "not a multiple of the 4K page size",
                 "use " + " or ".join('"%s"' % u.fmt_size(x) for x in alts))
         return BAD
@@ -528,3 +564,17 @@ def _check_explicit_phys(diag, parts, system):
                 break
         else:
             placed.append(p)
+
+
+def _check_console_input(diag, parts, system):
+    """[system] console_input names one existing partition."""
+    name = system.console_input
+    if name is None:
+        return
+    names = [p.name for p in parts if p.name is not None]
+    if name not in names:
+        diag.error(("system", "console_input"),
+                   'system: console_input = "%s": no partition of that name' % name,
+                   suggest(name, names, "value") if names else
+                   "name the [[partition]] that should read the console")
+        system.console_input = None

@@ -50,6 +50,16 @@ BOARD_MEM_MIN = 16 * MIB
 BOARD_MEM_ALIGN = 2 * MIB
 MIN_SLOT_TICKS = 1000       # 100 us: the shortest slot the kernel honours
 
+# Ranges of times (ticks), so that every sum the kernel forms stays far
+# below 2^64: epoch + stop_after + a major frame, frame_start + a slot.
+MAX_FRAME_TICKS = 3600 * TIMEBASE_HZ            # a major frame, a slot: 1 hour
+MAX_EPOCH_TICKS = 3600 * TIMEBASE_HZ            # the first frame within 1 hour
+MAX_RUN_TICKS = 10 * 365 * 86400 * TIMEBASE_HZ  # stop_after: 10 years
+MAX_REFRESH_TICKS = 3600 * TIMEBASE_HZ          # a sampling value's validity
+BOARD_MEM_MAX = 4 * GIB     # QEMU allocates it all up front on the host
+CHAN_MEM_MAX = 2 * MIB      # channel buffers, inside KERNEL_RESERVE
+MAX_NESTING = 32            # arrays and inline tables inside each other
+
 U16_MAX = 0xffff
 U32_MAX = 0xffffffff
 U64_MAX = 0xffffffffffffffff

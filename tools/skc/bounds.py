@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: MIT
+"""Checks that need the whole system: what the kernel must honour at run
+time, checked here so that `make check` refuses what it could not.
+
+- the guard against the kernel's longest non-preemptible operation for
+  the chosen console (GUARD_BOUND, measured: see README, Time);
+- the guard against the shortest slot;
+- every major frame within range (the default plan sums slots);
+- the kernel's fixed reserve: code, stacks, channel buffers, G-stage pool;
+- check_reload(): the hook for the reload-time checks (restart window,
+  watchdog against a partition's reload time in major frames).
+"""
+
+from . import layout
+from . import units as u
+from .diag import fmt_value
+
+# The kernel's longest operation that a partition can start, in ticks
+# (100 instructions under -icount shift=0), measured by the `worstop`
+# scenario (harness/test_guard.py) and rounded up with a margin.  A guest
+# call does bounded work (a 4 KiB channel copy, a denial with its audit
+# record, at most one console line written) and leaves any further lines
+# in its hart's console buffer, so no call ever waits for another hart's
+# line; the only cross-hart wait left is the audit record's ticket lock,
+# AUDIT_HOLD per other hart.
+GUARD_BOUND = {"uart": 60, "sbi": 900}
+AUDIT_HOLD = 3
+
+# What the kernel itself takes of its reserve besides the channel buffers
+# and the G-stage pool: text, data, bss, stacks, the partition table and
+# per-hart console buffers (measured on the largest configuration, with
+# room to grow).
+KERNEL_FIXED = 1 * u.MIB
+
+
+def guard_bound(console, harts):
+    """Ticks the guard must cover for this console and number of harts."""
+    return GUARD_BOUND[console] + AUDIT_HOLD * (harts - 1)
+
+
+def check(diag, system, parts, plans):
+    """Everything that needs [system] and the plans together."""
+    if plans is None:
+        return
+    _check_frames(diag, system, plans)
+    _check_guard(diag, system, plans)
+    check_reload(diag, system, parts, plans)
+
+
+def _check_frames(diag, system, plans):
+    for h, plan in enumerate(plans):
+        if plan.major_frame > u.MAX_FRAME_TICKS:
+            # Only the default plan (one [system] slot per partition) can
+            # get here: a [[schedule]]'s major_frame is range-checked.
+            diag.error(("system", "slot"), 'system: slot = "%s": the default plan of '
+                       "hart %d adds up to %s, over the maximum major frame of %s"
+                       % (u.fmt_time(system.slot or 0), h, u.fmt_time(plan.major_frame),
+                          u.fmt_time(u.MAX_FRAME_TICKS)),
+                       "use a shorter slot, or give hart %d a [[schedule]]" % h)
+
+
+def _check_guard(diag, system, plans):
+    g = system.guard
+    if g is None or system.console is None or system.harts is None:
+        return
+    lengths = [s.length for plan in plans for s in plan.slots if s.part is not None]
+    if not lengths:
+        return
+    shortest = min(lengths)
+    need = guard_bound(system.console, system.harts)
+    where = ("system", "guard")
+    shown = fmt_value(u.fmt_time(g))
+    if g * 2 > shortest:
+        diag.error(where, "system: guard = %s: longer than half the shortest slot (%s)"
+                   % (shown, u.fmt_time(shortest)),
+                   'use a guard of at most "%s", or lengthen the shortest slot'
+                   % _us_down(shortest // 2))
+    elif g and g < need:
+        fix = 'use guard = "%s" or more' % _us_up(need)
+        if need * 2 > shortest:
+            fix += ', with every slot at least "%s"' % _us_up(2 * need)
+        if system.console == "sbi":
+            fix += '; or use console = "uart" (guard %s)' % _us_up(
+                guard_bound("uart", system.harts))
+        diag.error(where, 'system: guard = %s: shorter than the kernel\'s longest '
+                   'operation a partition can start with console = "%s" on %d hart%s '
+                   "(%s): the next slot could start late" %
+                   (shown, system.console, system.harts,
+                    "" if system.harts == 1 else "s", u.fmt_time(need)), fix)
+
+
+def _us_up(ticks):
+    return u.fmt_time(u.align_up(ticks, 10))
+
+
+def _us_down(ticks):
+    return u.fmt_time(max(u.align_down(ticks, 10), 10))
+
+
+def check_reserve(diag, system, parts, chans):
+    """The kernel's reserve holds its fixed part, the channel buffers and
+    the G-stage pool (kernel.ld would otherwise fail the link)."""
+    bufs = sum(c.buf_size() for c in chans if c.kind and c.msg_size)
+    pool = sum(layout.pool_pages(p) for p in parts) * u.PAGE
+    need = KERNEL_FIXED + bufs + pool
+    if need > u.KERNEL_RESERVE:
+        diag.error(("system", "channel_memory"),
+                   "system: the kernel's %s reserve cannot hold its own %s, the "
+                   "channels' buffers (%s) and the G-stage tables (%s)" %
+                   (u.fmt_size(u.KERNEL_RESERVE), u.fmt_size(KERNEL_FIXED),
+                    u.fmt_size(bufs), u.fmt_size(pool)),
+                   "reduce channel depth or msg_size (use shared channels for bulk "
+                   "data), or use fewer partitions")
+        return False
+    return True
+
+
+def check_reload(diag, system, parts, plans):
+    """Hook for the integrity work: each restartable partition's reload
+    time in major frames against its watchdog and restart window.  It is
+    called by check() with the validated plans; it reports nothing yet."""
+    return True
