@@ -75,6 +75,20 @@ def test_ticker_beside_linux_is_byte_identical_to_beside_idle():
     assert busy.one("timing")["late_entries"] == "0"
 
 
+def test_linux_user_fp_survives_world_switches_beside_a_register_checker():
+    run = boot(SYS / "linux_fp.toml", timeout=120)
+    assert not run.timed_out, run.raw
+    assert "init: fp long ok 3000000" in init_lines(run)
+    check = run.output["check"][-1]
+    assert check.startswith("regcheck rounds=2000 ") and check.endswith(" mismatches=0")
+    assert int(check.split("switched_rounds=")[1].split()[0]) >= 100
+    # The checker was still running when Linux finished its FP work.
+    stops = [t for w, t in run.lines if w == "sk" and "event=stop" in t]
+    assert "part=linux" in stops[0], stops
+    assert not run.of("fault")
+    assert run.one("timing")["late_entries"] == "0"
+
+
 @pytest.mark.parametrize("what,gpa,cause", [
     ("plic", "0xc000000", "load_guest_page_fault"),
     ("clint", "0x2000000", "load_guest_page_fault"),

@@ -9,6 +9,8 @@
  * powers off.  Linux hands unknown bootargs "key=value" to init as
  * environment, so `sktest=...` picks a test mode:
  *   sktest=bench   first print instret and time (needs [system] counters)
+ *   sktest=fp      a long FP computation, its accumulators live in FP
+ *                  registers across many world switches
  *   sktest=panic   init exits: Linux panics ("Attempted to kill init")
  *   sktest=plic    read the board's PLIC through /dev/mem (never mapped)
  *   sktest=clint   read the board's CLINT
@@ -122,6 +124,27 @@ static ulong fp_work(void)
 	return (ulong)(x * 1000000.0);	/* 1999999 (x rounds below 2) */
 }
 
+/* Four accumulators kept in FP registers for millions of iterations. */
+static void fp_long(void)
+{
+	double a = 0.0, b = 0.0, c = 0.0, d = 0.0;
+	const ulong n = 3000000;
+
+	for (ulong i = 0; i < n; i++) {
+		double x = (double)i;
+
+		a += x * 0.5;
+		b += x * 0.25;
+		c += 1.0;
+		d -= x * 0.5;
+	}
+	if (a == -d && b * 2.0 == a && c == (double)n &&
+	    a == (double)(n * (n - 1) / 4))
+		say("init: fp long ok ", (ulong)c, "\n");
+	else
+		put("init: fp long MISMATCH\n");
+}
+
 static void touch(ulong pa)
 {
 	long fd = sys(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC,
@@ -172,6 +195,8 @@ void init_main(long argc, char **argv, char **envp)
 	say("init: fp sum ", fp_work(), "\n");
 	child_dies();
 	say("init: fp sum ", fp_work(), " after the child\n");
+	if (same(m, "fp"))
+		fp_long();
 	if (same(m, "plic"))
 		touch(0x0c000000);
 	else if (same(m, "clint"))
