@@ -360,6 +360,7 @@ void skctl_main(long argc, char **argv, char **envp)
 {
 	const char *mode = "";
 	long sensor;
+	int attack;
 
 	(void)argc, (void)argv;
 	for (char **e = envp; *e; e++)
@@ -373,12 +374,15 @@ void skctl_main(long argc, char **argv, char **envp)
 		halt();
 	if (!prefix(mode, "test") && !prefix(mode, "attack"))
 		shell(sensor);
+	attack = prefix(mode, "attack");
 	sample(sensor);
-	round_trips(prefix(mode, "test,") ? (uint)atou(mode + 5) : 2000);
+	while (*mode && *mode != ',')
+		mode++;
+	round_trips(*mode ? (uint)atou(mode + 1) : 2000);
 	refusals();
 	sleep_ms(100);		/* the sensor has stopped: its sample goes stale */
 	sample(sensor);
-	if (prefix(mode, "attack"))
+	if (attack)
 		peek();
 	halt();
 }
