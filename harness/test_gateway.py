@@ -113,3 +113,22 @@ def test_linux_root_reading_the_keystore_is_contained():
     assert any(w == "keystore" and t.startswith("gwkeys: alive")
                for w, t in after)
     assert run.one("summary", part="keystore")["faults"] == "0"
+
+
+def test_shared_window_from_linux_read_only_and_its_doorbell_wakes_poll():
+    run = boot(SYS / "gateway_window.toml", timeout=120)
+    assert not run.timed_out, run.raw
+    lines = skctl(run)
+    assert "mmap the window writable -> errno 13" in lines      # EACCES
+    polls = [re.match(r"window poll 1 revents (\d+) round (\d+) len (\d+)", l)
+             for l in lines if l.startswith("window poll")]
+    assert len(polls) == 2 and all(polls), lines
+    for m in polls:
+        assert int(m.group(1)) & 3 == 3           # POLLIN | POLLPRI
+        assert int(m.group(3)) == 61440           # bulkw's header, read
+    # the second poll waited for a new doorbell: a later round
+    assert int(polls[1].group(2)) > int(polls[0].group(2))
+    # the reader's store is Linux's own SIGSEGV, not a partition fault
+    assert "child writing the window killed by signal 11" in lines
+    assert not run.of("fault")
+    run.one("stop", part="linux", reason="srst_shutdown")

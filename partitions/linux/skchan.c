@@ -427,6 +427,7 @@ static void __init sk_irq_init(void)
 		return;
 	}
 	enable_percpu_irq(virq, 0);
+	sk_irq(virq, NULL);	/* arms the doorbell, takes what already rang */
 #else
 	pr_warn("skchan: SMP Linux keeps the software interrupt: readers poll\n");
 #endif
