@@ -9,6 +9,9 @@
  *   gw=test N   the scenario run: N request/reply round trips (4 in
  *               flight, checked in order), each refusal and its errno,
  *               the sensor's sample and its age, then power off
+ *   gw=window   the shared window "bulk": poll for its doorbell, read
+ *               it, a refused writable mapping, a child's store killed
+ *               by SIGSEGV, the next doorbell, then power off
  *   gw=attack   as test, then read the keystore's memory through
  *               /dev/mem: a contained guest fault, Linux stops
  *   otherwise   a console shell: "sign TEXT", "mac TEXT", "dump" (a type
@@ -25,12 +28,18 @@
 #define SYS_ppoll	73
 #define SYS_reboot	142
 #define SYS_mmap	222
+#define SYS_clone	220
+#define SYS_wait4	260
 
 #define AT_FDCWD	-100
 #define O_RDWR		2
 #define O_NONBLOCK	04000
 #define O_SYNC		04010000
 #define PROT_READ	1
+#define PROT_WRITE	2
+#define SIGCHLD		17
+#define POLLIN		1
+#define POLLPRI		2
 #define MAP_SHARED	1
 
 #define EBADF		9
@@ -308,6 +317,63 @@ static void peek(void)
 	out(" (must not happen)\n");
 }
 
+struct pollfd {
+	int fd;
+	short events;
+	short revents;
+};
+
+/* Wait (up to a second) for the window's doorbell, then read its header. */
+static void window_round(long fd, volatile ulong *w)
+{
+	struct pollfd p = { (int)fd, POLLIN | POLLPRI, 0 };
+	long ts[2] = { 1, 0 };
+	long r = sys(SYS_ppoll, (long)&p, 1, (long)ts, 0, 8, 0);
+	char b[8];
+
+	out("skctl: window poll ");
+	snum(r);
+	out(" revents ");
+	num((ulong)(unsigned short)p.revents, 0);
+	out(" round ");
+	num(w[0], 0);
+	out(" len ");
+	num(w[2], 0);
+	out("\n");
+	sys(SYS_read, fd, (long)b, 0, 0, 0, 0);	/* consume the doorbell */
+}
+
+static void window(void)
+{
+	long fd = open_dev("/dev/sk/bulk", O_RDWR);
+	volatile ulong *w;
+	long pid, r;
+	int status = 0;
+
+	if (fd < 0)
+		return;
+	said("mmap the window writable",
+	     sys(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+	w = (volatile ulong *)sys(SYS_mmap, 0, 65536, PROT_READ, MAP_SHARED,
+				  fd, 0);
+	if ((long)w < 0 && (long)w > -4096) {
+		said("mmap the window", (long)w);
+		return;
+	}
+	window_round(fd, w);
+	pid = sys(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
+	if (pid == 0) {
+		w[0] = 0;		/* a reader's store: Linux's SIGSEGV */
+		out("skctl: child wrote the window (must not happen)\n");
+		sys(SYS_exit, 0, 0, 0, 0, 0, 0);
+	}
+	r = sys(SYS_wait4, pid, (long)&status, 0, 0, 0, 0);
+	out("skctl: child writing the window killed by signal ");
+	num(r == pid ? (ulong)(status & 0x7f) : 0, 0);
+	out("\n");
+	window_round(fd, w);
+}
+
 static void shell(long sensor)
 {
 	char line[80];
@@ -367,6 +433,10 @@ void skctl_main(long argc, char **argv, char **envp)
 		if (prefix(*e, "gw="))
 			mode = *e + 3;
 	out("skctl: the untrusted side of the gateway\n");
+	if (prefix(mode, "window")) {
+		window();
+		halt();
+	}
 	req_fd = open_dev("/dev/sk/req", O_RDWR);
 	rep_fd = open_dev("/dev/sk/rep", O_RDWR);
 	sensor = open_dev("/dev/sk/readings", O_RDWR);
