@@ -160,6 +160,8 @@ def _channels_c(chans):
             ("max_size", c.max_size),
             ("max_per_frame", c.max_per_frame),
             ("buf", "sk_chan_buf_%d" % c.id if c.buf_size() else "0"),
+            ("slot_size", 8 + u.align_up(c.msg_size, 8) if c.buf_size() else 0),
+            ("ring_size", c.buf_size()),
             ("st", "&sk_chan_st_%d" % c.id),
         ]
         if c.proto:
@@ -184,16 +186,21 @@ def _ports_c(parts):
         out.append("static const struct sk_port sk_ports_%d[%d] = {\t/* %s */\n" %
                    (p.id, len(p.ports), p.name))
         for i, pt in enumerate(p.ports):
-            out.append("\t[%d] = { .chan = %d, .dir = %s, .win_gpa = 0x%xUL },"
-                       "\t/* %s */\n" % (i, pt.chan.id, "SK_PORT_SEND" if pt.dir == "send"
-                                          else "SK_PORT_RECV", pt.win_gpa, pt.chan.name))
+            out.append("\t[%d] = { .chan = %d, .c = &sk_chans[%d], .dir = %s, "
+                       ".win_gpa = 0x%xUL },\t/* %s */\n" %
+                       (i, pt.chan.id, pt.chan.id, "SK_PORT_SEND" if pt.dir == "send"
+                        else "SK_PORT_RECV", pt.win_gpa, pt.chan.name))
         out.append("};\n\n")
     return "".join(out)
 
 
 def system_c(src, system, parts, plans, chans=(), protos=()):
     """The static tables of sk/system.h."""
-    out = [_header(src), '#include "sk/system.h"\n\n']
+    out = [_header(src), '#include "sk/system.h"\n#include "sk/part.h"\n\n']
+    # The partitions' run-time state, sized exactly; the kernel's hot
+    # paths reach it through the pointers below, never by index.
+    out.append("struct part sk_part_table[%d]\n\t__attribute__((section(\".sk_noinit\")));\n\n"
+               % max(len(parts), 1))
     for p in parts:
         out.append("extern const uint8_t sk_pkg_%d[], sk_sig_%d[];\t/* %s */\n" %
                    (p.id, p.id, p.name))
@@ -205,8 +212,10 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
         out.append("static const struct sk_slot sk_slots_hart%d[%d] = {\n" %
                    (h, len(plan.slots)))
         for s in plan.slots:
-            out.append("\t{ .start = %d, .length = %d, .part = %d },\t/* %s */\n" %
+            out.append("\t{ .start = %d, .length = %d, .part = %d, .owner = %s },"
+                       "\t/* %s */\n" %
                        (s.start, s.length, s.part.id if s.part else -1,
+                        "&sk_part_table[%d]" % s.part.id if s.part else "0",
                         s.part.name if s.part else "idle"))
         out.append("};\n\n")
     out.append("static const struct sk_plan sk_plans[%d] = {\n" % len(plans))

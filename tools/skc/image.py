@@ -87,9 +87,13 @@ def check_images(diag, parts, config_dir, search_dirs):
         if not found:
             where = search_path(config_dir, search_dirs, p.image)
             dirs = ", ".join(os.path.dirname(f) or "." for f in where)
-            diag.error(path, "%s: file not found (looked in %s)" % (what, dirs),
-                       "run `make partitions` (`make linux` for a Linux Image), or "
-                       "give a path relative to the config file")
+            if os.path.isabs(p.image) and p.image.startswith("/usr/"):
+                fix = ("install the Debian package that provides it "
+                       "(tools/install-deps.sh installs u-boot-qemu)")
+            else:
+                fix = ("run `make partitions` (`make linux` for a Linux Image), "
+                       "or give a path relative to the config file")
+            diag.error(path, "%s: file not found (looked in %s)" % (what, dirs), fix)
             continue
         p.image_path = found[0]
         try:

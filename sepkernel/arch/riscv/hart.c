@@ -25,9 +25,15 @@ void hart_init(void)
 	 */
 	csr_write(hcounteren, HCOUNTEREN_TM | (sk_system.guest_counters ?
 		  HCOUNTEREN_CY | HCOUNTEREN_IR : 0));
+	/*
+	 * Every partition is a 64-bit guest entered in VS-mode by sret
+	 * (SPV); the hardware rewrites SPV/SPVP/GVA on each trap from a
+	 * guest, so hstatus is the same for all and never swapped.
+	 */
+	csr_write(hstatus, HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VSXL_64);
 	csr_write(hvip, 0);
 	csr_write(hie, 0);
-	/* Partitions may use FP; vcpu_load() swaps its registers. */
+	/* Partitions may use FP; vcpu_switch() swaps its registers. */
 	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPIE);
 	csr_write(htimedelta, 0);	/* a partition's view of time is real */
 	if (sched_has_sstc())

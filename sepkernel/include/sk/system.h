@@ -50,6 +50,8 @@ enum sk_chan_kind {
 struct sk_chan_state {
 	uint64_t head;		/* queuing: messages read so far (never wraps) */
 	uint64_t tail;		/* queuing: messages written so far */
+	uint32_t head_off;	/* queuing: byte offset of slot head in buf */
+	uint32_t tail_off;	/* ... and of slot tail: no division on the ring */
 	uint32_t drops;		/* sends refused because it was full */
 	uint32_t epoch;		/* restarts of the writer */
 	uint32_t seq;		/* sampling: odd while a write is under way */
@@ -79,6 +81,8 @@ struct sk_chan_desc {
 	uint32_t max_size;	/* bytes, <= msg_size */
 	uint32_t max_per_frame;	/* messages per writer's major frame, 0 = any */
 	uint8_t *buf;		/* kernel-only storage: depth slots (queuing), 1 (sampling) */
+	uint32_t slot_size;	/* bytes per slot: 8-byte header + payload rounded to 8 */
+	uint32_t ring_size;	/* depth * slot_size, worked out by the compiler */
 	struct sk_chan_state *st;
 	/* Stateful policy: the protocol it belongs to (proto.c), or none. */
 	const struct sk_proto_desc *proto;
@@ -126,6 +130,7 @@ struct sk_proto_desc {
 /* A partition's grant of one channel; its index is the id the partition uses. */
 struct sk_port {
 	uint16_t chan;		/* index into sk_system.chans */
+	const struct sk_chan_desc *c;	/* &sk_system.chans[chan], for the hot paths */
 	uint8_t dir;		/* SK_PORT_SEND or SK_PORT_RECV */
 	uint64_t win_gpa;	/* shared: where the window appears, else 0 */
 };
@@ -174,11 +179,14 @@ struct sk_part_desc {
 	uint8_t uart;		/* a virtual 16550 at SK_GUEST_UART_BASE */
 };
 
+struct part;
+
 /* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
 struct sk_slot {
 	uint64_t start;
 	uint64_t length;
 	int32_t part;		/* partition id, or -1 for an idle gap */
+	struct part *owner;	/* &sk_part_table[part], or NULL for a gap */
 };
 
 /* The static cyclic plan of one hart. */
