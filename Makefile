@@ -26,7 +26,7 @@ KCFLAGS	:= -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	   -Isepkernel/include -Isepkernel -Isbi
 KSRC	:= $(wildcard sepkernel/arch/riscv/*.S sepkernel/arch/riscv/*.c \
 	   sepkernel/core/*.c sepkernel/drivers/*.c sepkernel/crypto/*.c) \
-	   sbi/vsbi.c sbi/sbi_call.c
+	   sbi/vsbi.c sbi/vsbi_os.c sbi/sbi_call.c
 KOBJ	:= $(patsubst %,$(B)/kernel/%.o,$(KSRC))
 KHDR	:= $(wildcard sepkernel/include/*/*.h sepkernel/crypto/*.h sbi/*.h) Makefile
 
@@ -47,7 +47,7 @@ PCFLAGS	:= --specs=picolibc.specs -misa-spec=2.2 -march=rv64imac -mabi=lp64 \
 	   -Tpartitions/sdk/partition.ld -Wl,--no-warn-rwx-segments
 SDK	:= $(wildcard partitions/sdk/*.c partitions/sdk/*.S)
 SDKHDR	:= $(wildcard partitions/sdk/include/*.h) sbi/sk_abi.h partitions/sdk/partition.ld
-PROGS	:= $(filter-out sdk,$(notdir $(patsubst %/,%,$(dir $(wildcard partitions/*/*.c)))))
+PROGS	:= $(filter-out sdk linux,$(notdir $(patsubst %/,%,$(dir $(wildcard partitions/*/*.c)))))
 PELF	:= $(patsubst %,$(B)/partitions/%.elf,$(PROGS))
 
 $(B)/partitions/%.elf: partitions/%/*.c $(SDK) $(SDKHDR)
@@ -56,6 +56,9 @@ $(B)/partitions/%.elf: partitions/%/*.c $(SDK) $(SDKHDR)
 	$(Q)$(CC) $(PCFLAGS) $(SDK) $(wildcard partitions/$*/*.c partitions/$*/*.S) -o $@
 
 partitions: $(PELF)
+
+# ---- Linux for a partition (make linux) -----------------------------------
+include partitions/linux/linux.mk
 
 # ---- signing keys -----------------------------------------------------------
 # Every package is signed; the kernel embeds only the public key.  The
@@ -78,7 +81,10 @@ $(DEV_KEY):
 SKC	:= $(PY) tools/skc.py
 SKC_SRC	:= $(wildcard tools/skc.py tools/skc/*.py dts/*.in)
 
-$(OUT)/system.c: $(CONFIG) $(PELF) $(SKC_SRC)
+# A system that boots our Linux depends on it (built by `make linux`).
+LNX_USED := $(if $(shell grep -s 'linux\.Image\|linux\.cpio' $(CONFIG)),linux)
+
+$(OUT)/system.c: $(CONFIG) $(PELF) $(SKC_SRC) $(if $(LNX_USED),$(LNX_OUT))
 	$(Q)$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions
 
 # Every file the compiler read (images next to the config, initrds...),
@@ -128,13 +134,13 @@ run: deps $(OUT)/image.elf
 
 # Every shipped system, built (the suite boots them).
 SYSTEMS	:= $(wildcard configs/*.toml harness/systems/*.toml)
-images: $(PELF) $(KOBJ)
+images: $(PELF) $(KOBJ) linux
 	@for c in $(SYSTEMS); do $(MAKE) --no-print-directory image CONFIG=$$c || exit 1; done
 
 test: deps images
 	$(PY) -m pytest -n $(JOBS) harness
 
-bench: deps partitions
+bench: deps partitions linux
 	$(PY) bench/run.py
 
 # The fuzzer for as long as asked (system time): not part of make test.
