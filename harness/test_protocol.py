@@ -250,3 +250,146 @@ def test_two_harts_racing_stay_inside_the_table():
     assert moves == 2 * sum(x["took"] for x in res.values())
     # Refusals: a refused take and its refused give, each audited.
     assert int(f["denials"]) == 2 * sum(x["refused"] for x in res.values())
+
+
+# ---- the compiler: tables and random protocols (host only) -----------------
+
+import subprocess  # noqa: E402
+
+from hypothesis import event, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PY = "/usr/bin/python3"
+SKC = str(ROOT / "tools" / "skc.py")
+PARTS = ROOT / "build" / "partitions"
+
+
+def c_tables(system_c, k=0):
+    """sk_proto_delta_k from system.c, as a list of ints."""
+    m = re.search(r"sk_proto_delta_%d\[\d+\] = \{(.*?)\};" % k, system_c, re.S)
+    return [int(x, 16) for x in re.findall(r"0x[0-9a-f]+", re.sub(r"/\*.*?\*/", "",
+                                                                      m.group(1)))]
+
+
+def check_tables(out):
+    """The C delta table says what layout.json's next table says."""
+    lay = json.loads((out / "layout.json").read_text())
+    text = (out / "system.c").read_text()
+    for k, p in enumerate(lay["protocols"]):
+        n, trig = len(p["states"]), p["triggers"]
+        delta = c_tables(text, k)
+        assert len(delta) == (1 + len(trig)) * n and delta[:n] == [0] * n
+        for s, row in enumerate(p["next"]):
+            for t, to in enumerate(row):
+                d = delta[(1 + t) * n + s]
+                want = 0 if to is None else 0x100 + 2 * (p["states"].index(to) - s)
+                assert d == want, (p["name"], p["states"][s], trig[t], d, to)
+        # The table is the transitions, nothing more.
+        msgs = {(t["from"], t["on"]): t["to"] for t in p["transitions"] if "on" in t}
+        for s, row in enumerate(p["next"]):
+            for t, to in enumerate(row):
+                assert msgs.get((p["states"][s], trig[t])) == to
+    return lay
+
+
+def test_valid_protocol_tables(tmp_path):
+    out = tmp_path / "out"
+    r = subprocess.run([PY, SKC, "harness/valid/protocol.toml", "--out", str(out),
+                        "--search", str(PARTS)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    lay = check_tables(out)
+    (p,) = lay["protocols"]
+    assert p["restart"] == {"client": ["ready", "ready", "done"],
+                            "server": ["ready", "ready", "ready"]}
+    # Named types: the channel carries only its names, narrowed by policy.
+    ch = {c["name"]: c for c in lay["channels"]}
+    assert ch["req"]["types"] == (1 << 1) | (1 << 7)
+    assert ch["rep"]["types"] == 1 << 2
+
+
+TRIGGERS = ["a.x", "a.y", "a.z", "b.u", "b.v"]
+
+
+@st.composite
+def protocols(draw):
+    n = draw(st.integers(1, 6))
+    states = ["s%d" % i for i in range(n)]
+    trans = []
+    if n > 1 and draw(st.booleans()):   # a ring through every state, both channels
+        ring = ["a.x", "b.u", "a.y", "b.v", "a.z", "b.u"]
+        trans = [(states[i], ring[i], states[(i + 1) % n]) for i in range(n)]
+    trans += draw(st.lists(st.tuples(st.sampled_from(states),
+                                     st.sampled_from(TRIGGERS + ["restart:p", "restart:q"]),
+                                     st.sampled_from(states)), max_size=8))
+    trans = draw(st.permutations(trans))
+    final = draw(st.lists(st.sampled_from(states), unique=True, max_size=n))
+    return states, trans, final
+
+
+@settings(max_examples=40, deadline=None)
+@given(protocols())
+def test_random_protocols_compile_or_explain(tmp_path_factory, proto):
+    """Any protocol: the compiler either builds tables that match the
+    transitions exactly, or explains each error with FILE:LINE and a fix;
+    never a traceback."""
+    states, trans, final = proto
+    rows = []
+    for s, trig, d in trans:
+        if trig.startswith("restart:"):
+            rows.append('  { from = "%s", restart = "%s", to = "%s" },' % (s, trig[8:], d))
+        else:
+            rows.append('  { from = "%s", on = "%s", to = "%s" },' % (s, trig, d))
+    text = '''[system]
+name = "fuzz"
+
+[[partition]]
+name = "p"
+image = "hello.elf"
+memory = "64K"
+
+[[partition]]
+name = "q"
+image = "hello.elf"
+memory = "64K"
+
+[[channel]]
+name = "a"
+kind = "queuing"
+from = "p"
+to = ["q"]
+msg_size = 8
+types = { x = 1, y = 2, z = 3 }
+
+[[channel]]
+name = "b"
+kind = "queuing"
+from = "q"
+to = ["p"]
+msg_size = 8
+types = { u = 4, v = 5 }
+
+[[protocol]]
+name = "fz"
+channels = ["a", "b"]
+states = [%s]
+final = [%s]
+transitions = [
+%s
+]
+''' % (", ".join('"%s"' % s for s in states), ", ".join('"%s"' % s for s in final),
+       "\n".join(rows))
+    d = tmp_path_factory.mktemp("fz")
+    cfg = d / "fz.toml"
+    cfg.write_text(text)
+    r = subprocess.run([PY, SKC, str(cfg), "--out", str(d / "out"), "--search",
+                        str(PARTS)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in r.stderr
+    event("built" if r.returncode == 0 else "refused")
+    if r.returncode == 0:
+        check_tables(d / "out")
+        return
+    assert r.returncode == 1
+    msgs = r.stderr.strip().splitlines()
+    assert msgs[-1].startswith("skc: ")
+    for m in msgs[:-1]:
+        assert re.match(r"^%s:\d+: .*; fix: .+" % re.escape(str(cfg)), m), m
