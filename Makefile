@@ -103,6 +103,18 @@ $(OUT)/image.elf: $(OUT)/signed $(KOBJ) sepkernel/arch/riscv/kernel.ld $(wildcar
 
 image: $(OUT)/image.elf
 
+# Boot halted under QEMU's gdb stub (a free port) and attach gdb-multiarch
+# with the kernel's symbols and PART's; `pbreak LOC` stops in PART only.
+PART	?=
+debug: $(OUT)/image.elf
+	$(PY) tools/skdebug.py --layout $(OUT)/layout.json --image $(OUT)/image.elf \
+		$(if $(PART),--part $(PART)) $(if $(GDB_BATCH),--batch $(GDB_BATCH))
+
+# A picture of the built system: build/<sys>/report.html (HTML + SVG).
+report: $(OUT)/image.elf
+	$(Q)$(PY) tools/report.py $(OUT)
+	@echo "  REPORT  $(OUT)/report.html"
+
 check: $(PELF)
 	$(SKC) $(CONFIG) --out $(OUT) --search $(B)/partitions --check
 
@@ -188,4 +200,4 @@ deps:
 clean:
 	rm -rf $(B)
 
-.PHONY: partitions image check run images test bench soak deps clean keys sdk new-system
+.PHONY: partitions image check run images test bench soak deps clean keys sdk new-system report debug

@@ -109,6 +109,15 @@ def hcall_system():
     write("hcall", t)
 
 
+def uart_system():
+    t = system("uart_byte", "bench: one emulated virtual-UART access (THR byte, SCR "
+               "byte, LSR read with the board UART polled) against the same loop "
+               "storing to RAM.", "200ms", 'console_input = "ub"\n')
+    t += partition("ub", "uartcheck.elf", "256K", {"mode": 4}) + "uart = true\n"
+    t += schedule([("ub", 20000)])
+    write("uart_byte", t)
+
+
 CHAN_N = 1000                   # messages per burst (queues are 1024 deep)
 CHAN_ROUNDS = 5
 PP_ROUNDS = 40
@@ -191,9 +200,20 @@ def verify_systems():
         write(stem, t)
 
 
+def huge_system():
+    t = system("verify_16m", "bench: a Linux-sized package, 16 MiB of constant data "
+               "(bench_huge), booted once and restarted once, slot = frame, guard = 0.",
+               "1s", 'guard = "0us"\n')
+    t += partition("p0", "bench_huge.elf", "20M", {"work": 1})
+    t += 'on_fault = "restart"\nmax_restarts = 1\n'
+    t += schedule([("p0", 1000)])
+    write("verify_16m", t)
+
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     hcall_system()
+    uart_system()
     boot_systems()
     switch_systems()
     jitter_systems()
@@ -202,3 +222,4 @@ if __name__ == "__main__":
     pingpong_system()
     copy_system()
     verify_systems()
+    huge_system()

@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import elfgen
+import sk
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = "/usr/bin/python3"
@@ -247,7 +248,8 @@ class Built:
         self.cfg = cfg
         self.out = out
         self.images = images
-        self.layout = json.loads((out / "layout.json").read_text())
+        self.layout = json.loads((out / "layout.json").read_text(),
+                                 object_hook=sk.addresses_as_ints)
         self.config = tomllib.loads(cfg.read_text())
 
     def part_cfg(self, name):

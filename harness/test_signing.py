@@ -173,3 +173,57 @@ def test_on_reject_halt_stops_the_system_before_anything_runs(tmp_path):
     run.one("reject", part=lay["partitions"][0]["name"])
     assert run.halt["reason"] == "rejected"
     assert not run.output                       # nothing ran
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("gdb-multiarch") is None,
+                    reason="gdb-multiarch not installed")
+def test_a_pristine_package_corrupted_after_boot_is_rejected_at_restart(tmp_path):
+    # The pristine copy is kernel memory no partition can reach, so only
+    # a debugger can change it: gdb flips one byte of crashy's package
+    # after boot, as its first restart begins.  The restart re-hashes
+    # the package, finds a digest other than the one verified at boot,
+    # and stops crashy instead of running what it loaded.
+    import sk
+    cfg = ROOT / "harness/systems/restart_short.toml"
+    out = build(cfg)
+    lay = layout(cfg)
+    crashy = next(p for p in lay["partitions"] if p["name"] == "crashy")
+    image = out / "image.elf"
+    port = _free_port()
+    qargs = (out / "qemu.args").read_text().split()
+    qemu = subprocess.Popen(
+        [sk.QEMU, "-M", "virt", *qargs, "-display", "none", "-bios", str(sk.FW),
+         "-kernel", str(image), "-monitor", "none", "-serial", "stdio",
+         "-icount", "shift=0,sleep=off", "-gdb", f"tcp:127.0.0.1:{port}", "-S"],
+        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    byte = f"((unsigned char *)&sk_pkg_{crashy['id']})[{crashy['image_size'] // 2}]"
+    script = tmp_path / "flip.gdb"
+    script.write_text("set pagination off\nset confirm off\n"
+                      f"target remote 127.0.0.1:{port}\n"
+                      "break part_restart\ncontinue\n"
+                      f"set var {byte} = {byte} ^ 0x10\n"
+                      "delete\ndetach\nquit\n")
+    try:
+        g = subprocess.run(["gdb-multiarch", "-batch", "-nx", "-x", str(script),
+                            str(image)], capture_output=True, text=True, timeout=60)
+        text = qemu.communicate(timeout=60)[0].decode(errors="replace")
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+            qemu.wait()
+    run = sk.parse(text)
+    assert "Breakpoint 1" in g.stdout, g.stdout + g.stderr
+    run.one("fault", part="crashy", action="restart")
+    run.one("reject", part="crashy", reason="digest_mismatch")
+    run.one("stop", part="crashy", reason="rejected")
+    assert not run.of("restart")
+    assert run.output["crashy"] == ["run 0"]          # the corrupt load never ran
+    assert run.output["ticker"][-1].startswith("slot 49 ")
+    assert run.halt["reason"] == "all_stopped"

@@ -49,8 +49,10 @@ int part_putc(struct part *p, char c)
 		cons_part_line(p->desc->name, p->line, p->line_len);
 		p->line_len = 0;
 		flushed = 1;
-		if (c == '\n')
+		if (c == '\n') {
+			p->uart.shown = 0;
 			return 1;
+		}
 	}
 	p->line[p->line_len++] = c >= ' ' && c <= '~' ? c : '?';
 	return flushed;

@@ -183,6 +183,7 @@ void part_restart(struct part *p, const char *cause)
 	part_flush_line(p);
 	p->state = PART_RESTARTING;
 	p->restart_cause = cause;
+	p->rl_frame = h->frames;
 	reload_begin(p);
 	if (h->loaded == p)
 		h->discard = 1;
@@ -221,6 +222,7 @@ void part_reload_step(struct part *p, uint64_t deadline)
 	p->restarts++;
 	p->window_restarts++;
 	p->kick_frame = h->frames;
-	sk_event("event=restart part=%s cause=%s count=%u", p->desc->name,
-		 p->restart_cause, p->restarts);
+	sk_event("event=restart part=%s cause=%s count=%u frames=%lu",
+		 p->desc->name, p->restart_cause, p->restarts,
+		 h->frames - p->rl_frame);
 }

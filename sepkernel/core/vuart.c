@@ -94,11 +94,19 @@ static uint32_t rx_ready(struct part *p)
 	return rx.tail - rx.head;
 }
 
-/* An empty poll: after a run of them, flush the partial line. */
+/*
+ * An empty poll.  After a run of them the guest waits for input: show
+ * its partial line (a prompt) once; what it echoes of the typed text
+ * then goes out as the next line when the line ends.
+ */
 static void rx_idle(struct part *p)
 {
-	if (++p->uart.idle_polls == IDLE_FLUSH)
+	struct vuart *u = &p->uart;
+
+	if (++u->idle_polls == IDLE_FLUSH && p->line_len && !u->shown) {
 		part_flush_line(p);
+		u->shown = 1;
+	}
 }
 
 static int rx_pop(struct part *p)

@@ -282,8 +282,30 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
     return "".join(out)
 
 
+# layout.json writes addresses as hex strings ("0x80200000"), as people
+# read them; sizes and times stay integers.  Readers turn them back with
+# int(v, 16) (harness/sk.py: layout()).
+ADDRESS_KEYS = ("kernel_base", "kernel_limit", "ram_hpa", "entry", "win_gpa",
+                "win_hpa")
+
+
+def _hex_addresses(o):
+    if isinstance(o, dict):
+        return {k: ("0x%x" % v if k in ADDRESS_KEYS and isinstance(v, int)
+                    and not isinstance(v, bool) else _hex_addresses(v))
+                for k, v in o.items()}
+    if isinstance(o, list):
+        return [_hex_addresses(v) for v in o]
+    return o
+
+
 def layout_json(system, parts, plans, limit, chans=(), protos=()):
     """Where everything went, for people and for the test harness."""
+    return json.dumps(_hex_addresses(_layout_doc(system, parts, plans, limit,
+                                                 chans, protos)), indent=2) + "\n"
+
+
+def _layout_doc(system, parts, plans, limit, chans=(), protos=()):
     doc = {
         "system": system.name,
         "harts": system.harts,
@@ -294,12 +316,16 @@ def layout_json(system, parts, plans, limit, chans=(), protos=()):
         "kernel_limit": limit,
         "pool_pages": sum(layout.pool_pages(p) for p in parts),
         "partitions": [{
-            "name": p.name, "id": p.id, "hart": p.hart,
+            "name": p.name, "id": p.id, "hart": p.hart, "vmid": p.id + 1,
+            "image": os.path.abspath(p.image_path),
             "ram_hpa": p.ram_hpa, "ram_size": p.memory, "entry": p.elf.entry,
             "pkg_size": len(p.pkg), "image_size": p.image_size,
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
             "cfg_off": p.cfg_off, "cfg_size": p.cfg_size,
             "blake2b": p.blake2b,
+            # Worst-case major frames from a restart to running again
+            # (tools/skc/reload.py); null if it may never restart.
+            "reload_frames": getattr(p, "reload_frames", None),
             "ports": [{"channel": pt.chan.name, "dir": pt.dir, "win_gpa": pt.win_gpa}
                       for pt in p.ports],
         } for p in parts],
@@ -341,4 +367,4 @@ def layout_json(system, parts, plans, limit, chans=(), protos=()):
                       for s in plan.slots],
         } for h, plan in enumerate(plans)],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return doc

@@ -10,7 +10,7 @@ import tomllib
 from types import SimpleNamespace
 
 from . import (argschema, bounds, channels, depfile, emit, image, layout,
-               protocol, sched, schema)
+               protocol, reload, sched, schema)
 from . import units as u
 from .diag import Diag
 from .locate import Locator
@@ -129,6 +129,8 @@ def compile_config(path, search_dirs):
         limit = layout.build(diag, system, parts, chans)
         if limit is not None and not bounds.check_reserve(diag, system, parts, chans):
             limit = None
+    if limit is not None and plans is not None:
+        reload.check(diag, system, parts, plans)
     if diag or limit is None or plans is None:
         return diag, None
     return diag, SimpleNamespace(system=system, parts=parts, plans=plans,
@@ -191,6 +193,8 @@ def main(argv=None):
         print("ok: %s (%d partition%s, %d hart%s)" %
               (a.config, len(model.parts), "" if len(model.parts) == 1 else "s",
                s.harts, "" if s.harts == 1 else "s"))
+        for line in reload.summary(model.parts):
+            print(line)
         return 0
 
     tmp = out + ".tmp"
@@ -214,4 +218,6 @@ def main(argv=None):
     print("skc: %s -> %s: %d partition%s, %d hart%s, kernel_limit 0x%x, pool %d pages"
           % (a.config, out, len(model.parts), "" if len(model.parts) == 1 else "s",
              s.harts, "" if s.harts == 1 else "s", model.limit, pool))
+    for line in reload.summary(model.parts):
+        print(line)
     return 0

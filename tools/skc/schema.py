@@ -304,7 +304,12 @@ def check_system(diag, doc):
         con = BAD
     s.console = _ok(con)
     s.counters = _ok(sec.get("counters", "bool", default=False))
-    s.console_input = _ok(sec.get("console_input", "str", default=None))
+    ci = sysd.get("console_input")
+    if ci is not None and not isinstance(ci, str):
+        sec.bad("console_input", "expected a partition name, not %s" % type_name(ci),
+                'write console_input = "NAME" with the name of a [[partition]]')
+    else:
+        s.console_input = ci
     return s
 
 

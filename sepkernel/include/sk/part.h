@@ -14,6 +14,7 @@ struct hart;
 struct vuart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	uint8_t thri;		/* THR-empty interrupt pending (IIR) */
+	uint8_t shown;		/* this line's start was shown early (a prompt) */
 	uint32_t idle_polls;	/* empty receiver polls since its last output */
 };
 
@@ -36,6 +37,7 @@ struct part {
 	uint64_t window_frame;	/* frame where that window began */
 	uint64_t slots;		/* slots it was given */
 	uint64_t rl_off;	/* reload: bytes hashed (then cleared) so far */
+	uint64_t rl_frame;	/* reload: the frame it was asked for */
 	uint64_t rl_hash_cost;	/* ticks of one hash+copy chunk, worst seen */
 	uint64_t rl_clear_cost;	/* ticks of one clear chunk, worst seen */
 	struct blake2b_ctx rl_hash;	/* reload: the digest so far */
