@@ -393,3 +393,25 @@ transitions = [
     assert msgs[-1].startswith("skc: ")
     for m in msgs[:-1]:
         assert re.match(r"^%s:\d+: .*; fix: .+" % re.escape(str(cfg)), m), m
+
+
+def test_report_draws_the_state_machine():
+    """make report: one state per state, one arrow per transition, the
+    initial and final states marked, and its drawing has a size once a
+    real browser has laid it out (test_report.py renders this page)."""
+    sk.make("report", config="configs/keystore.toml")
+    out = sk.BUILD / "keystore"
+    lay = sk.layout(ROOT / "configs" / "keystore.toml")
+    (p,) = lay["protocols"]
+    page = (out / "report.html").read_text()
+    svg = re.search(r'<svg id="protocol-session".*?</svg>', page, re.S).group(0)
+    drawn = re.findall(r'<g class="state" data-name="([a-z0-9_]+)"', svg)
+    assert drawn == p["states"]
+    assert re.findall(r'data-name="([a-z0-9_]+)" data-initial="1"', svg) == ["idle"]
+    assert re.findall(r'data-name="([a-z0-9_]+)"(?: data-initial="1")? data-final="1"',
+                      svg) == ["locked"]
+    edges = re.findall(r'<g class="transition" data-from="(\w+)" data-to="(\w+)" '
+                       r'data-on="([^"]+)"', svg)
+    want = [(t["from"], t["to"], t["on"] if "on" in t else "restart " + t["restart"])
+            for t in p["transitions"]]
+    assert edges == want and len(edges) == 18

@@ -54,6 +54,7 @@ def built(config):
 
 
 @pytest.fixture(scope="module", params=["harness/systems/chanattack.toml",
+                                        "configs/keystore.toml",
                                         "configs/smp.toml", "configs/bulk.toml"])
 def page(request):
     out, lay = built(request.param)
@@ -67,9 +68,11 @@ def test_page_rendered_and_every_drawing_has_a_size(page):
     out, lay, dom = page
     assert dom.find("body", data_ready="1"), "the page's script did not run"
     svgs = dom.find("svg")
-    # host map, one guest map per partition, the graph, a schedule per plan
+    # host map, one guest map per partition, the graph, a schedule per
+    # plan, a state diagram per protocol
     plans = [p for p in lay["plans"] if p["slots"]]
-    assert len(svgs) == 2 + len(lay["partitions"]) + len(plans)
+    assert len(svgs) == 2 + len(lay["partitions"]) + len(plans) + \
+        len(lay.get("protocols", []))
     for s in svgs:
         w, h = map(int, s["data-rendered"].split("x"))
         assert w > 50 and h > 15, s
