@@ -225,13 +225,17 @@ def test_full_queue_does_not_move_the_state():
     assert (ch["sent"], ch["drops"]) == ("2", "3")
 
 
-def test_two_harts_racing_stay_inside_the_table():
-    """left (hart 0) and right (hart 1) race for a token as fast as they
-    can; QEMU runs the harts on host threads (no -icount), so the sends
-    really overlap.  Each side checks what the table promises (a held
-    token gives back, a refused take means a refused give) and the
-    kernel's count of moves must be the count of delivered messages."""
-    r = sk.boot(SYS / "proto_race.toml", icount=False, timeout=120)
+@pytest.mark.parametrize("system", ["proto_race", "proto_hammer"])
+def test_two_harts_racing_stay_inside_the_table(system):
+    """left (hart 0) and right (hart 1) race for a token; QEMU runs the
+    harts on host threads (no -icount), so their sends can really
+    overlap.  Each side checks what the table promises (a held token
+    gives back, a refused take means a refused give) and the kernel's
+    count of moves must be the count of delivered messages (a lost
+    update would break it).  proto_race holds the token across slot ends
+    half the time, so the other side surely tries while it is held;
+    proto_hammer never pauses, for the overlaps a busy host allows."""
+    r = sk.boot(SYS / (system + ".toml"), icount=False, timeout=120)
     assert not r.timed_out and r.halt, r.raw
     assert not r.of("fault") and not r.of("panic")
     res = {}
@@ -241,7 +245,8 @@ def test_two_harts_racing_stay_inside_the_table():
         res[side] = {k: int(v) for k, v in (w.split("=") for w in line[0].split()[1:])}
         assert res[side]["bad"] == 0, res
     assert sum(x["took"] for x in res.values()) > 0
-    assert sum(x["refused"] for x in res.values()) > 0, "no contention at all"
+    if system == "proto_race":
+        assert sum(x["refused"] for x in res.values()) > 0, "no contention at all"
     f = final(r, "token")
     assert f["state"] == "free"
     moves = int(f["moves"])
