@@ -106,7 +106,7 @@ def test_demo_one_refusal_then_the_work(demo):
     # The early sign: refused in idle, audited, never delivered.
     assert denials(r) == [("client", "req", "idle", "sign")]
     assert r.output["client"][0] == "send sign -> -110"
-    assert r.output["auditor"] == ["audit part=0 chan=0 reason=protocol"]
+    assert r.output["auditor"] == ["audit part=0 chan=0 reason=protocol state=0 type=2"]
     got = [t for t in r.output["keystore"] if t.startswith("got ")]
     assert got == ["got open", "got open", "got sign", "got sign", "got close"]
     # The work: a wrong password, the right one, two signatures, close.
@@ -162,8 +162,13 @@ def test_out_of_order_refused_audited_not_delivered():
         "reply ok", "reply sig=%016x" % keyed_hash("data"), "reply ok"]
     assert sent(r, "req") == 3 and sent(r, "rep") == 3
     audit = r.output["auditor"]
-    assert sorted(audit) == sorted(["audit part=1 chan=1 reason=protocol"] +
-                                   ["audit part=0 chan=0 reason=protocol"] * 4)
+    # The records carry the state (index in the protocol's states) and the
+    # type tag; the auditor runs after both, so it sees them in this order.
+    assert audit == ["audit part=1 chan=1 reason=protocol state=0 type=3",   # idle, sig
+                     "audit part=0 chan=0 reason=protocol state=0 type=2",   # idle, sign
+                     "audit part=0 chan=0 reason=protocol state=0 type=3",   # idle, close
+                     "audit part=0 chan=0 reason=protocol state=7 type=1",   # open, open
+                     "audit part=0 chan=0 reason=protocol state=0 type=2"]   # idle, sign
     f = final(r)
     assert (f["state"], f["moves"], f["denials"]) == ("idle", "6", "5")
     assert r.one("summary", part="client")["denials"] == "4"

@@ -42,36 +42,13 @@ void proto_boot(void)
 	}
 }
 
-/* "sign", or the tag as a number when the channel does not name it. */
-static const char *type_name(const struct sk_chan_desc *c, uint64_t type,
-			     char *buf)
-{
-	int n = 0;
-	char tmp[4];
-
-	if (type < c->ntype_names && c->type_names[type])
-		return c->type_names[type];
-	do {
-		tmp[n++] = (char)('0' + type % 10);
-		type /= 10;
-	} while (type && n < 3);
-	for (int i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = 0;
-	return buf;
-}
-
 static long proto_deny(struct part *p, const struct sk_chan_desc *c,
 		       unsigned state, uint64_t type)
 {
-	const struct sk_proto_desc *pr = c->proto;
-	char num[4];
-
-	__atomic_add_fetch(&pr->st->denials, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&c->proto->st->denials, 1, __ATOMIC_RELAXED);
 	return monitor_deny_state(p, (int)(c - sk_system.chans),
 				  SK_AUDIT_PROTOCOL, SK_FID_CHAN_SEND,
-				  SK_ERR_PROTOCOL, pr->states[state],
-				  type_name(c, type, num));
+				  SK_ERR_PROTOCOL, (int)state, type);
 }
 
 /* One line per move, for protocols with trace = true. */
