@@ -29,9 +29,11 @@ COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
 # Fields of the compiler's own that the tables show in fixed columns.
 PART_KNOWN = {"name", "id", "hart", "ram_hpa", "ram_size", "entry", "pkg_size",
               "image_size", "dtb_off", "dtb_size", "cfg_off", "cfg_size", "sha256",
+              "blake2b",
               "ports", "vmid", "image"}
 CHAN_KNOWN = {"name", "id", "kind", "writer", "readers", "msg_size", "depth",
-              "refresh", "size", "win_hpa", "types", "max_size", "max_per_frame"}
+              "refresh", "size", "win_hpa", "types", "max_size", "max_per_frame",
+              "protocol"}
 
 
 class ReportError(Exception):
@@ -327,25 +329,6 @@ def protocol_svg(pr):
     return "".join(out)
 
 
-def protocols_section(layout):
-    protos = layout.get("protocols") or []
-    if not protos:
-        return []
-    out = ["<h2>Protocols</h2>",
-           '<p class="note">each send on a governed channel must follow an arrow from '
-           "the current state, or it is refused (SK_ERR_PROTOCOL, audited); dashed: "
-           "where a restart of that side leaves the protocol when it is not the "
-           "protocol's on_restart state</p>"]
-    for pr in protos:
-        out.append("<h3>%s</h3><p>%s, channels %s; initial %s; a restart of either side "
-                   "goes to %s unless drawn</p>" %
-                   (esc(pr.get("name", "?")), esc(" and ".join(pr.get("partitions", []))),
-                    esc(", ".join(pr.get("channels", []))), esc(pr.get("initial", "?")),
-                    esc(pr.get("on_restart", "?"))))
-        out.append(protocol_svg(pr))
-    return out
-
-
 def schedule_svg(plan, layout, colours):
     hz = layout.get("timebase_hz", 10_000_000)
     frame = plan.get("major_frame") or 1
@@ -433,28 +416,37 @@ def channels_table(layout):
             % "".join(rows))
 
 
+def digest_of(p):
+    """(algorithm, hex) of a package's measurement, whichever the build used."""
+    for k in ("blake2b", "sha256"):
+        if p.get(k):
+            return k, p[k]
+    return "digest", ""
+
+
 def digests_table(layout, signing):
     signed = {}
     for line in signing.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] == "signed" and parts[2].startswith("sha256="):
-            signed[os.path.basename(parts[1])[:-4]] = parts[2][7:]
-    rows = []
+        if len(parts) == 3 and parts[0] == "signed" and "=" in parts[2]:
+            signed[os.path.basename(parts[1])[:-4]] = parts[2].split("=", 1)[1]
+    rows, algo = [], "digest"
     for p in layout.get("partitions", []):
+        algo, d = digest_of(p)
         s = signed.get(p["name"])
-        state = "signed" if s == p.get("sha256") else (
+        state = "signed" if s and s == d else (
             "MISMATCH" if s else "not signed yet")
         rows.append('<tr data-partition="%s"><td>%s</td><td><code>%s</code></td>'
-                    '<td>%s</td></tr>' % (esc(p["name"]), esc(p["name"]),
-                                         esc(p.get("sha256", "")), state))
-    return ('<table id="digests"><tr><th>package</th><th>sha256 (the boot\'s '
-            'event=verified)</th><th>signing.log</th></tr>%s</table>' % "".join(rows))
+                    '<td>%s</td></tr>' % (esc(p["name"]), esc(p["name"]), esc(d), state))
+    return ('<table id="digests"><tr><th>package</th><th>%s (the boot\'s '
+            'event=verified)</th><th>signing.log</th></tr>%s</table>' %
+            (esc(algo), "".join(rows)))
 
 
 CSS = """body{font:14px sans-serif;margin:20px;color:#222;max-width:1100px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;
-text-align:left;vertical-align:top}code{font-size:12px}svg{display:block;margin:6px 0}
+text-align:left;vertical-align:top}code{font-size:11px;word-break:break-all}svg{display:block;margin:6px 0}
 .h{font-weight:bold;font-size:14px}.addr,.tick{font:11px monospace;fill:#444}
 .lbl,.nlbl{font-size:12px}.elbl{font-size:11px;fill:#111}.pol{font-size:10px;fill:#a22}
 .guests{display:flex;flex-wrap:wrap;gap:10px}.note{color:#555}"""
@@ -499,14 +491,26 @@ def render(layout, signing=""):
     body += ["</div>", "<h2>Channels</h2>",
              '<p class="note">solid: queuing, dashed: sampling, dotted: shared; red: '
              "the kernel's audit channel; policies in red under each label</p>",
-             graph_svg(layout, colours), channels_table(layout)]
-    body += protocols_section(layout)
-    body += ["<h2>Schedule, one major frame per hart</h2>",
+             graph_svg(layout, colours), channels_table(layout),
+             "<h2>Schedule, one major frame per hart</h2>",
              '<p class="note">hatched: the guard at the end of each slot (%s)</p>' %
              ticks(layout.get("guard", 0), hz)]
     body += [schedule_svg(p, layout, colours) for p in plans]
     if not plans:
         body.append("<p>no schedule</p>")
+    protos = layout.get("protocols") or []
+    if protos:
+        body.append("<h2>Protocols</h2>")
+        body.append('<p class="note">the security monitor follows each protocol: a send '
+                    "that follows no arrow from the current state is refused "
+                    "(SK_ERR_PROTOCOL, audited); thick ring and entry arrow: initial "
+                    "state, double ring: final state, dashed: where a restart of that "
+                    "side leaves it when that is not the protocol's on_restart state</p>")
+    for pr in protos:
+        body.append("<h3>%s: %s over %s; a restart goes to %s unless drawn</h3>" % (
+            esc(pr.get("name", "?")), esc(" and ".join(pr.get("partitions", []))),
+            esc(", ".join(pr.get("channels", []))), esc(pr.get("on_restart", "?"))))
+        body.append(protocol_svg(pr))
     body += ["<h2>Signing</h2>", digests_table(layout, signing)]
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s - sepkernel "
             "system report</title><style>%s</style></head><body>\n%s\n<script>%s</script>"
