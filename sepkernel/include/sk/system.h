@@ -162,14 +162,11 @@ struct sk_part_desc {
 	uint8_t uart;		/* a virtual 16550 at SK_GUEST_UART_BASE */
 };
 
-struct part;
-
 /* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
 struct sk_slot {
 	uint64_t start;
 	uint64_t length;
 	int32_t part;		/* partition id, or -1 for an idle gap */
-	struct part *owner;	/* &sk_part_table[part], or NULL for a gap */
 };
 
 /* The static cyclic plan of one hart. */
