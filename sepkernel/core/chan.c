@@ -134,13 +134,17 @@ long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
 	return SBI_SUCCESS;
 }
 
-/* Wake a reader parked in a blocking receive on another hart. */
-static void wake_reader(const struct sk_chan_desc *c, struct part *writer)
+/*
+ * Wake a reader parked in a blocking receive on another hart.  One on
+ * the writer's hart runs later anyway; the compiler says which it is.
+ */
+static void wake_reader(const struct sk_chan_desc *c)
 {
-	struct part *r = part_get(c->readers[0]);
+	struct part *r;
 
-	if (r->hart == writer->hart)	/* it runs later on this hart anyway */
+	if (!c->remote_reader)
 		return;
+	r = part_get(c->readers[0]);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&r->wait_port, __ATOMIC_RELAXED))
 		sbi_send_ipi(1UL << r->desc->hart);
@@ -176,7 +180,7 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 		return err;
 	err = chan_put(c, src, (uint32_t)len, (uint32_t)type);
 	if (!err && c->kind == SK_CHAN_QUEUING)
-		wake_reader(c, p);
+		wake_reader(c);
 	return err;
 }
 

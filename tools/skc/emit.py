@@ -151,6 +151,8 @@ def _channels_c(chans):
             ("writer", c.writer.id if c.writer else "SK_CHAN_KERNEL"),
             ("readers", "{ %s }" % ", ".join(str(r.id) for r in c.readers)),
             ("reader_port", "{ %s }" % ", ".join(str(i) for i in rport)),
+            ("remote_reader", int(bool(c.writer) and
+                                  any(r.hart != c.writer.hart for r in c.readers))),
             ("msg_size", c.msg_size),
             ("depth", c.depth),
             ("refresh", "%dUL" % c.refresh),

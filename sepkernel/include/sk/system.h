@@ -59,6 +59,7 @@ struct sk_chan_desc {
 	int16_t writer;		/* partition id, or SK_CHAN_KERNEL */
 	uint16_t readers[SK_CHAN_MAX_READERS];
 	uint8_t reader_port[SK_CHAN_MAX_READERS];	/* port id in each reader */
+	uint8_t remote_reader;	/* a reader runs on another hart than the writer */
 	uint32_t msg_size;	/* largest message, bytes */
 	uint32_t depth;		/* queuing: messages it holds */
 	uint64_t refresh;	/* sampling: ticks a value stays valid */
