@@ -108,6 +108,34 @@ def plan_slots(layout):
     return slots, plan["major_frame"]
 
 
+# ---- Linux boot ---------------------------------------------------------
+
+def linux_figures(res, notes):
+    """Kernel entry -> Linux's first instruction and -> its /init."""
+    r, layout, _ = run("linux_boot")
+    t0 = boot_t0(r)
+    done = r.of("boot_done")
+    got = [kv(t) for t in r.output.get("linux", [])
+           if t.startswith("init: bench ")]
+    if not done or not got:
+        raise NoFigures("linux_boot: no boot_done event or no init bench line")
+    instret, = ints(got[0], "instret")
+    # The first frame starts 50 ticks after boot_done (main.c), whose
+    # ticks count from kernel entry.
+    first = (int(done[0]["ticks"]) + 50) * TICK
+    to_init = instret - TICK * t0
+    part = layout["partitions"][0]
+    res["linux"] = {"first_instruction": first, "init": to_init,
+                    "linux_to_init": to_init - first,
+                    "package_bytes": part["pkg_size"]}
+    return [("Linux: kernel entry -> Linux's first instruction", "linux_boot",
+             f"{first:,}", f"verify + load a {part['pkg_size'] / 1e6:.2f} MB package "
+             "(Image, initramfs, tree), clear 32M; (boot_done+50)*100"),
+            ("Linux: kernel entry -> its /init", "linux_boot", f"{to_init:,}",
+             f"Linux's own boot to /init: {to_init - first:,} (init's first "
+             "rdinstret - 100*t0)")]
+
+
 # ---- 1. boot -------------------------------------------------------------
 
 def premain_instructions():
@@ -797,7 +825,8 @@ def main():
                      ("chan", chan_figures), ("proto", proto_figures),
                      ("pingpong measured", pingpong_measured),
                      ("copy", copy_figures), ("verify", verify_figures),
-                     ("integrity", integrity_figures)):
+                     ("integrity", integrity_figures),
+                     ("linux", linux_figures)):
         try:
             rows += fn(res, notes)
         except NoFigures as e:

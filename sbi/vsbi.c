@@ -66,6 +66,9 @@ static long base_probe(uint64_t ext)
 	case SBI_EXT_SRST:
 	case SBI_EXT_DBCN:
 	case SBI_EXT_LEGACY_PUTCHAR:
+	case SBI_EXT_IPI:
+	case SBI_EXT_RFENCE:
+	case SBI_EXT_HSM:
 	case SBI_EXT_LEGACY_GETCHAR:
 	case SK_EID:
 		return 1;
@@ -268,6 +271,13 @@ static __attribute__((noinline)) int sbi_std(struct part *p, struct vcpu *v,
 		return 1;
 	case SBI_EXT_SRST:
 		return sbi_srst(p, v);
+	case SBI_EXT_IPI:
+		return ret(v, vsbi_ipi(v->x[16], a), 0);
+	case SBI_EXT_RFENCE:
+		return ret(v, vsbi_rfence(v->x[16], a), 0);
+	case SBI_EXT_HSM:
+		err = vsbi_hsm(v->x[16], a, &val);
+		return ret(v, err, val);
 	}
 	return ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 }

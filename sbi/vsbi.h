@@ -9,4 +9,9 @@
  * scheduler's choice when the call gave the hart away). */
 struct vcpu *vsbi_handle(struct part *p);
 
+/* vsbi_os.c: IPI, RFENCE and HSM on the caller's one hart. */
+long vsbi_ipi(uint64_t fid, const uint64_t *a);
+long vsbi_rfence(uint64_t fid, const uint64_t *a);
+long vsbi_hsm(uint64_t fid, const uint64_t *a, long *val);
+
 #endif /* VSBI_H */

@@ -32,6 +32,14 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
 	v->sepc = d->entry;
 	v->sstatus = SSTATUS_SPP;	/* sret lands in VS-mode */
 	v->vstimecmp = ~0UL;		/* no timer until the guest asks */
+	v->hedeleg = d->hedeleg;
+	/*
+	 * What firmware gives an S-mode kernel: its user mode may read the
+	 * counters too (Linux's vDSO reads time).  hcounteren still decides
+	 * what VS-mode itself gets; cycle and instret only with counters.
+	 */
+	v->scounteren = HCOUNTEREN_TM | (sk_system.guest_counters ?
+		HCOUNTEREN_CY | HCOUNTEREN_IR : 0);
 	v->hgatp = hgatp;
 }
 
@@ -124,6 +132,7 @@ void vcpu_switch(struct vcpu *from, struct vcpu *to)
 	csr_write(hvip, to->hvip);
 	csr_write(scounteren, to->scounteren);
 	csr_write(senvcfg, to->senvcfg);
+	csr_write(hedeleg, to->hedeleg);
 	if (sched_has_sstc())
 		csr_write(vstimecmp, to->vstimecmp);
 }

@@ -35,6 +35,7 @@ struct vcpu {
 	uint64_t hgatp;
 	uint64_t scounteren;	/* not virtualized by the H extension: */
 	uint64_t senvcfg;	/* a guest writes the hart's own copy */
+	uint64_t hedeleg;	/* traps it handles itself (fixed per partition) */
 	uint64_t fp[33];	/* f0-f31, fcsr: valid once the guest used FP */
 	uint8_t fp_used;
 	uint8_t hart;		/* the physical hart it runs on */

@@ -22,6 +22,18 @@ enum sk_fault_action {
 	SK_ACT_RESTART = 1,	/* reload it from its pristine image */
 };
 
+/*
+ * Exceptions a guest handles itself (hedeleg), swapped per partition.
+ * Every partition: misaligned fetches (0), breakpoints (3), ecalls from
+ * its user mode (8) and its own page faults (12, 13, 15).  A partition
+ * with delegate_faults (an OS) also gets illegal instructions (2) and
+ * misaligned loads and stores (4, 6), so its processes' crashes are its
+ * business.  Never delegated: guest-page faults, virtual instructions,
+ * access faults and VS ecalls - the health monitor's.
+ */
+#define SK_HEDELEG_BASE		0xb109UL
+#define SK_HEDELEG_OS		(SK_HEDELEG_BASE | 0x54UL)
+
 #define SK_PART_F_SYSTEM	(1u << 0)	/* its SRST may stop the system */
 #define SK_PART_F_CRITICAL	(1u << 1)	/* its death stops the system */
 
@@ -138,7 +150,8 @@ struct sk_part_desc {
 	/*
 	 * The package: one contiguous, page-aligned blob in kernel memory
 	 * that no partition can reach:
-	 *   [0, image_size)              flat image for GPA 0x80000000
+	 *   [0, image_size)              flat image for GPA 0x80000000 + image_load
+	 *   [initrd_off, +initrd_size)   initramfs for GPA 0x80000000 + initrd_load
 	 *   [dtb_off, dtb_off+dtb_size)  device tree (page aligned)
 	 *   [cfg_off, cfg_off+cfg_size)  canonical text of its config entry
 	 * The whole package is what gets signed and measured.
@@ -147,6 +160,9 @@ struct sk_part_desc {
 	uint64_t pkg_size;
 	const uint8_t *sig;	/* Ed25519 signature of the whole package */
 	uint64_t image_size;
+	uint64_t image_load;	/* offset in its RAM of the image's first byte */
+	uint64_t initrd_off, initrd_size;
+	uint64_t initrd_load;	/* offset in its RAM of the initramfs */
 	uint64_t dtb_off, dtb_size;
 	uint64_t cfg_off, cfg_size;
 
@@ -155,6 +171,7 @@ struct sk_part_desc {
 	uint16_t max_restarts;	/* restarts allowed within the window */
 	uint32_t restart_window;	/* in major frames, 0 = forever */
 	uint32_t watchdog;	/* major frames between kicks, 0 = none */
+	uint32_t hedeleg;	/* SK_HEDELEG_BASE or SK_HEDELEG_OS */
 
 	/* Channel grants. */
 	uint16_t nports;
