@@ -23,7 +23,7 @@ static const char *const reason_names[] = { SK_AUDIT_REASONS(SK_AUDIT_NAME) };
 #undef SK_AUDIT_NAME
 
 static uint32_t audit_dropped;		/* audit channel was full */
-static volatile uint32_t audit_lock;		/* the audit channel has many writers */
+static struct ticket_lock audit_lock;	/* the audit channel has many writers */
 
 int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 		  uint64_t type)
@@ -62,8 +62,8 @@ long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
 		return err;
 	}
 	p->audit_count++;
-	sk_event("event=deny part=%s chan=%s reason=%s", p->desc->name, cname,
-		 reason_names[reason]);
+	part_event(p, "event=deny part=%s chan=%s reason=%s", p->desc->name,
+		   cname, reason_names[reason]);
 	if (sk_system.audit_chan) {
 		struct sk_audit_rec r = {
 			.time = time_now(), .part = p->desc->id,
@@ -71,12 +71,13 @@ long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
 			.call = (unsigned short)call,
 		};
 
-		spin_lock(&audit_lock);
+		ticket_lock(&audit_lock);
 		if (chan_put(&sk_system.chans[sk_system.audit_chan - 1], &r,
 			     sizeof(r), 0))
 			audit_dropped++;
-		spin_unlock(&audit_lock);
+		ticket_unlock(&audit_lock);
 	}
+	cons_drain(p);
 	return err;
 }
 

@@ -17,7 +17,22 @@
 
 /* Not in .bss: only the partitions that exist are initialised. */
 struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
-static uint32_t live;		/* partitions not stopped */
+static uint32_t live;		/* partitions not stopped that have a slot */
+
+/*
+ * Does d own a slot in its hart's plan?  A partition the configuration
+ * leaves unscheduled (allow_unscheduled) never runs, so it must not keep
+ * the system alive once every partition that can run has stopped.
+ */
+static int part_scheduled(const struct sk_part_desc *d)
+{
+	const struct sk_plan *pl = &sk_system.plans[d->hart];
+
+	for (uint32_t i = 0; i < pl->nslots; i++)
+		if (pl->slots[i].part == d->id)
+			return 1;
+	return 0;
+}
 
 /* Copy the image to the start of its RAM and clear the rest of it. */
 static void part_load(struct part *p)
@@ -61,7 +76,7 @@ void part_boot_all(void)
 		p->restart_cost = (time_now() - t0) * 9 / 8 + 10;
 		measure_part(p->desc);
 		p->state = PART_READY;
-		live++;
+		live += part_scheduled(p->desc);
 	}
 	if (rejected && sk_system.halt_on_reject)
 		sk_halt("rejected", rejected);
@@ -98,11 +113,22 @@ const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
 	return NULL;
 }
 
-void part_flush_line(struct part *p)
+/* Queue p's unfinished line; -1 (kept) if its console queue is full. */
+int part_flush_line(struct part *p)
 {
-	if (p->line_len)
-		cons_part_line(p->desc->name, p->line, p->line_len);
+	if (p->line_len && cons_part_line(p, p->line, p->line_len))
+		return -1;
 	p->line_len = 0;
+	return 0;
+}
+
+/* p stops or restarts: its unfinished line goes out, or is counted lost. */
+static void part_end_line(struct part *p)
+{
+	if (part_flush_line(p)) {
+		p->line_len = 0;
+		p->cq.lost++;
+	}
 }
 
 /* Runs on p's own hart, so no other hart ever changes p's state. */
@@ -112,14 +138,15 @@ void part_stop(struct part *p, const char *reason)
 
 	if (p->state == PART_STOPPED)
 		return;
-	part_flush_line(p);
+	part_end_line(p);
 	p->state = PART_STOPPED;
-	sk_event("event=stop part=%s reason=%s", p->desc->name, reason);
+	part_event(p, "event=stop part=%s reason=%s", p->desc->name, reason);
 	if (h->loaded == p)
 		h->discard = 1;
 	if (p->desc->flags & SK_PART_F_CRITICAL)
 		sk_halt("critical", p->desc->name);
-	if (__atomic_sub_fetch(&live, 1, __ATOMIC_ACQ_REL) == 0)
+	if (part_scheduled(p->desc) &&
+	    __atomic_sub_fetch(&live, 1, __ATOMIC_ACQ_REL) == 0)
 		sk_halt("all_stopped", NULL);
 }
 
@@ -132,7 +159,7 @@ void part_restart(struct part *p, const char *cause)
 {
 	struct hart *h = this_hart(p);
 
-	part_flush_line(p);
+	part_end_line(p);
 	p->state = PART_RESTARTING;
 	p->restart_cause = cause;
 	if (h->loaded == p)
@@ -154,6 +181,6 @@ void part_restart_now(struct part *p)
 	p->restarts++;
 	p->window_restarts++;
 	p->kick_frame = h->frames;
-	sk_event("event=restart part=%s cause=%s count=%u", p->desc->name,
-		 p->restart_cause, p->restarts);
+	part_event(p, "event=restart part=%s cause=%s count=%u", p->desc->name,
+		   p->restart_cause, p->restarts);
 }

@@ -23,7 +23,14 @@ from .diag import fmt_value
 # in its hart's console buffer, so no call ever waits for another hart's
 # line; the only cross-hart wait left is the audit record's ticket lock,
 # AUDIT_HOLD per other hart.
-GUARD_BOUND = {"uart": 60, "sbi": 900}
+GUARD_BOUND = {"uart": 60, "sbi": 60}
+
+# The longest console line (a "[sk] " event of 199 characters and its
+# newline) written on each console, in ticks, with a margin.  The kernel
+# writes a queued line only when this much time is left before the
+# partition's stop or the next boundary (sk_system.line_ticks), and
+# reports the longest it saw (event=timing line_max=).
+LINE_TICKS = {"uart": 40, "sbi": 900}
 AUDIT_HOLD = 3
 
 # What the kernel itself takes of its reserve besides the channel buffers

@@ -4,7 +4,7 @@
 import json
 import os
 
-from . import layout
+from . import bounds, layout
 from . import units as u
 
 
@@ -180,11 +180,13 @@ def system_c(src, system, parts, plans, chans=()):
                "\t.halt_on_reject = %d,\n\t.guard = %dUL,\n\t.epoch = %dUL,\n"
                "\t.console_sbi = %d,\n\t.guest_counters = %d,\n"
                "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
-               "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n};\n\n" %
+               "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
+               "\t.line_ticks = %dUL,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
-                "sk_chans" if chans else "0", audit))
+                "sk_chans" if chans else "0", audit,
+                bounds.LINE_TICKS[system.console]))
 
     pages = sum(layout.pool_pages(p) for p in parts)
     out.append("/* G-stage tables: per partition a 16 KiB root, then one page per\n"

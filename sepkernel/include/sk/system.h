@@ -143,6 +143,7 @@ struct sk_system {
 	uint32_t nchans;
 	const struct sk_chan_desc *chans;
 	uint32_t audit_chan;	/* 1 + index of the audit channel, 0 = none */
+	uint64_t line_ticks;	/* bound on writing one console line, ticks */
 };
 
 extern const struct sk_system sk_system;
