@@ -109,6 +109,15 @@ def hcall_system():
     write("hcall", t)
 
 
+def uart_system():
+    t = system("uart_byte", "bench: one emulated virtual-UART access (THR byte, SCR "
+               "byte, LSR read with the board UART polled) against the same loop "
+               "storing to RAM.", "200ms", 'console_input = "ub"\n')
+    t += partition("ub", "uartcheck.elf", "256K", {"mode": 4}) + "uart = true\n"
+    t += schedule([("ub", 20000)])
+    write("uart_byte", t)
+
+
 CHAN_N = 1000                   # messages per burst (queues are 1024 deep)
 CHAN_ROUNDS = 5
 PP_ROUNDS = 40
@@ -128,6 +137,28 @@ def chan_system():
                              "max_per_frame": 100000})
     t += schedule([("w", 2000), ("r", 2000)])
     write("chan_burst", t)
+
+
+def chan_proto_system():
+    """chan_burst with both channels governed by a one-state protocol:
+    every send does the protocol's table lookup and compare-and-swap."""
+    t = system("chan_proto", f"bench: chan_burst with a protocol on both channels (one "
+               "state, a self-loop per channel), so every send also passes the "
+               "protocol check; compared with chan_burst.", "200ms")
+    for name, role in (("w", 0), ("r", 1)):
+        t += partition(name, "bench_chan.elf", "64K",
+                       {"role": role, "n": CHAN_N, "rounds": CHAN_ROUNDS})
+    for size in (8, 64):
+        t += channel(f"c{size}", "queuing", "w", "r", msg_size=size, depth=1024,
+                     types={"data": 1},
+                     policy={"types": "[1]", "max_size": size,
+                             "max_per_frame": 100000})
+    t += ('\n[[protocol]]\nname = "stream"\nchannels = ["c8", "c64"]\n'
+          'states = ["run"]\nfinal = ["run"]\ntransitions = [\n'
+          '  { from = "run", on = "c8.data", to = "run" },\n'
+          '  { from = "run", on = "c64.data", to = "run" },\n]\n')
+    t += schedule([("w", 2000), ("r", 2000)])
+    write("chan_proto", t)
 
 
 def pingpong_system():
@@ -169,13 +200,26 @@ def verify_systems():
         write(stem, t)
 
 
+def huge_system():
+    t = system("verify_16m", "bench: a Linux-sized package, 16 MiB of constant data "
+               "(bench_huge), booted once and restarted once, slot = frame, guard = 0.",
+               "1s", 'guard = "0us"\n')
+    t += partition("p0", "bench_huge.elf", "20M", {"work": 1})
+    t += 'on_fault = "restart"\nmax_restarts = 1\n'
+    t += schedule([("p0", 1000)])
+    write("verify_16m", t)
+
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     hcall_system()
+    uart_system()
     boot_systems()
     switch_systems()
     jitter_systems()
     chan_system()
+    chan_proto_system()
     pingpong_system()
     copy_system()
     verify_systems()
+    huge_system()

@@ -199,8 +199,8 @@ def boot_figures(res, notes):
     out.append(("Boot: cost per byte of partition RAM", "1 part, 64K/256K/1M",
                 f"{slope:.3f}/B", f"= {slope * 1024:.0f} per KiB (slope of boot vs RAM size)"))
     out.append(("Boot: each extra partition, RAM clearing excluded", "3 parts vs 1",
-                f"{round(per_part):,}", "G-stage table, verification (Ed25519 with its "
-                "SHA-512, and SHA-256, of the package), image copy"))
+                f"{round(per_part):,}", "G-stage table, verification (one BLAKE2b-512 "
+                "pass over the package that also copies the image, Ed25519 over its digest)"))
     if not pre:
         notes.append("could not disassemble crt0: boot figures are to main(), "
                      "not to the first partition instruction")
@@ -236,6 +236,34 @@ def hcall_figures(res, notes):
                     f"{min(v):.1f} (median {statistics.median(v):.1f})",
                     "target <= 100; Bao ~265"))
     return out
+
+
+# ---- virtual UART --------------------------------------------------------
+
+def uart_figures(res, notes):
+    """One emulated access to the virtual 16550: trap, full-frame save,
+    instruction read (hlvx) and decode, the register, resume."""
+    r, _, _ = run("uart_byte")
+    rounds = lines(r, "ub", "uartbench")
+    if not rounds:
+        raise NoFigures("uart_byte: no measurements printed")
+    per = {"thr": [], "scr": [], "lsr": []}
+    n = 0
+    for d in rounds:
+        n, base, te, se = ints(d, "n", "base", "t_end", "slot_end")
+        if te >= se:
+            continue
+        for k in per:
+            per[k].append((int(d[k]) - base) / n)
+    if not per["thr"]:
+        raise NoFigures("uart_byte: every round was cut by a slot boundary")
+    res["uart"] = {"n": n, "rounds": len(per["thr"]), **per}
+    what = (("thr", "Virtual UART: THR write (one byte out)",
+             "into the partition's line buffer; the line's console write not included"),
+            ("scr", "Virtual UART: SCR write", "the emulation alone"),
+            ("lsr", "Virtual UART: LSR read", "console_input partition: polls the board UART"))
+    return [(name, f"N={n}, {len(per[k])} rounds", f"{min(per[k]):.1f}", note)
+            for k, name, note in what]
 
 
 # ---- 3. world switch -----------------------------------------------------
@@ -415,6 +443,47 @@ def chan_figures(res, notes):
     return out
 
 
+# ---- 5b. protocol check on the send path ---------------------------------
+
+def send_costs(stem):
+    """Per-call CHAN_SEND cost of bench_chan's writer w in system stem:
+    {8: [...], 64: [...]} over the whole rounds (as chan_figures)."""
+    r, _, _ = run(stem)
+    head, rounds = lines(r, "w", "chan"), lines(r, "w", "round")
+    if not head or not rounds:
+        raise NoFigures(f"{stem}: w printed no measurements")
+    n = int(head[0]["n"])
+    got = {8: [], 64: []}
+    for d in rounds:
+        b, c8, c64, e8, e64, te, se = ints(d, "base", "c8", "c64", "err8", "err64",
+                                           "t_end", "slot_end")
+        if e8 or e64 or te >= se:
+            continue
+        got[8].append((c8 - b) / n)
+        got[64].append((c64 - b) / n)
+    if not got[8]:
+        raise NoFigures(f"{stem}: no whole round")
+    return got
+
+
+def proto_figures(res, notes):
+    """chan_proto is chan_burst with a one-state protocol on both
+    channels: the difference is what the protocol check costs a send."""
+    plain, proto = send_costs("chan_burst"), send_costs("chan_proto")
+    r, _, _ = run("chan_proto")
+    ev = r.of("protocol", name="stream")
+    if not ev or ev[0]["denials"] != "0":
+        raise NoFigures(f"chan_proto: protocol summary missing or refusals: {ev}")
+    res["proto"] = {"plain": plain, "proto": proto, "moves": int(ev[0]["moves"])}
+    out = []
+    for size in (8, 64):
+        a, b = min(plain[size]), min(proto[size])
+        out.append((f"Channel send, {size} B, protocol checked", "chan_proto vs chan_burst",
+                    f"{b:.1f}", f"+{b - a:.1f} over the same send without a protocol "
+                    f"({a:.1f}); target <= +20"))
+    return out
+
+
 # ---- 6. ping-pong round trip ---------------------------------------------
 
 def pingpong_computed(res, notes):
@@ -575,7 +644,8 @@ def verify_figures(res, notes):
             f"1 part, {pts[0]['ram_size'] >> 10}K RAM, packages {sizes}",
             f"{slope * 1024:,.0f}/KiB",
             f"slope of boot_done vs package size ({slope:.1f}/B, fit within "
-            f"{resid:,.0f}): SHA-512 (Ed25519) + SHA-256 (measurement) of every byte")]
+            f"{resid:,.0f}): one BLAKE2b-512 pass (signature and measurement) "
+            f"that also copies the image bytes")]
     boot = res.get("boot")
     if not boot:
         out.append(("Verification: fixed cost per partition", "-", "n/a",
@@ -599,6 +669,53 @@ def verify_figures(res, notes):
                     f"{cost:,.0f} of {b['instructions']:,} (packages of "
                     f"{', '.join(str(p['pkg_size'] >> 10) + 'K' for p in parts)})"))
     return out
+
+
+# ---- 9. integrity: a Linux-sized package --------------------------------
+
+HUGE = "verify_16m"
+
+
+def integrity_figures(res, notes):
+    """Boot verification and restart of one 16 MiB package (bench_huge,
+    16 MiB of constant data), on the Zbb and the portable hash path.
+    The system faults on purpose, so it is booted here, not by run()."""
+    try:
+        out = sk.build(f"{SYSTEMS}/{HUGE}.toml")
+    except RuntimeError as e:
+        raise NoFigures(f"{HUGE}: build failed: {str(e).strip()[-400:]}") from None
+    p = json.loads((out / "layout.json").read_text())["partitions"][0]
+    kib = p["pkg_size"] / 1024
+    fig = res["integrity"] = {"pkg_size": p["pkg_size"], "ram_size": p["ram_size"],
+                              "reload_frames_skc": p["reload_frames"]}
+    rows = []
+    for cpu, tag in ((None, "zbb"), ("rv64,zbb=false", "portable")):
+        t = time.monotonic()
+        r = sk.boot(image=out / "image.elf", timeout=4 * BOOT_TIMEOUT, cpu=cpu)
+        _runs[f"{HUGE}_{tag}"] = (r, None, time.monotonic() - t)
+        (OUT / f"{HUGE}_{tag}.log").write_text(r.raw)
+        runs, crash = lines(r, "p0", "run"), lines(r, "p0", "crash")
+        done, rst = r.of("boot_done"), r.of("restart", part="p0")
+        if r.timed_out or not done or len(runs) < 2 or not crash or not rst:
+            raise NoFigures(f"{HUGE} ({tag}): no boot_done, restart or second run "
+                            f"(log: build/bench/{HUGE}_{tag}.log)")
+        if r.one("boot")["zbb"] != ("1" if tag == "zbb" else "0"):
+            raise NoFigures(f"{HUGE} ({tag}): the kernel did not take the {tag} path")
+        boot = TICK * int(done[0]["ticks"])
+        restart = TICK * (int(runs[1]["t"]) - int(crash[0]["t"]))
+        fig[tag] = {"boot_done": boot, "restart": restart,
+                    "reload_frames": int(rst[0]["frames"])}
+        path = "Zbb rori" if tag == "zbb" else "portable, no Zbb"
+        rows += [("Integrity: boot, one 16 MiB package", path, f"{boot / 1e6:,.1f} M",
+                  f"{boot / p['pkg_size']:.1f}/B all included: one BLAKE2b-512 pass "
+                  f"that copies the image too, one Ed25519 check (~0.64 M), clearing "
+                  f"{(p['ram_size'] - p['image_size']) >> 20} MiB of RAM"),
+                 ("Integrity: restart cost per KiB of package", path,
+                  f"{restart / kib:,.0f}/KiB",
+                  f"crash -> first instruction of main() again: {restart / 1e6:,.1f} M "
+                  f"over {rst[0]['frames']} frames (skc predicted <= "
+                  f"{p['reload_frames']}); re-hash + copy, RAM clear, no Ed25519")]
+    return rows
 
 
 # ---- report --------------------------------------------------------------
@@ -629,6 +746,9 @@ costs ~{hc} more per iteration than the same loop with a nop.
   the boundary; with the default guard the slot's owner is stopped 10 us
   early and the kernel waits for the exact boundary (boundary->guest is
   then measured from the boundary itself).
+- Virtual UART: ub stores N bytes to THR, N to SCR and loads LSR N
+  times (each a trapped, decoded and emulated access), in a fresh 20 ms
+  slot; per access = (loop - the same loop storing to RAM) / N.
 - Jitter: first `time` read in each of j's slots minus the slot's
   boundary (slot end - length), over >= 50 frames; max - min.
 - Channels: on one hart, w makes n raw CHAN_SEND ecalls in a burst
@@ -662,10 +782,17 @@ costs ~{hc} more per iteration than the same loop with a nop.
 - Verification: boot_done (ticks since kernel entry, x100) of three
   1-partition systems with 1M of RAM whose packages differ only by
   constant data (bench_boot, bench_big64, bench_big): slope per
-  package byte (also copies, instead of clears, the extra image bytes:
-  ~0.15/B).  Fixed cost = the boot table's extra-partition cost minus
+  package byte (the one BLAKE2b pass, on the path the hart has: Zbb on
+  QEMU's default rv64; it also copies, instead of clears, the extra
+  image bytes: ~0.15/B).  Fixed cost = the boot table's extra-partition cost minus
   slope x bench_boot's package.  Share = partitions x (fixed + slope x
-  package) / the boot figure above (the fixed part is an upper bound)."""
+  package) / the boot figure above (the fixed part is an upper bound).
+- Integrity: verify_16m (bench_huge: 16 MiB of constant data, 20M of
+  RAM, one 1 ms slot per frame, guard 0) booted with QEMU's default
+  rv64 (Zbb) and with -cpu rv64,zbb=false.  Boot = boot_done.  Restart
+  = the partition's `time` at its crash to its `time` first thing in
+  main() of the next run (x100), divided by the package's KiB; the
+  reload is the kernel's only work in between (guard 0, no neighbour)."""
 
 
 def table(rows):
@@ -680,10 +807,13 @@ def main():
     started = time.monotonic()
     res, rows, notes, failed = {}, [], [], []
     for name, fn in (("boot", boot_figures), ("hcall", hcall_figures),
+                     ("uart", uart_figures),
                      ("switch", switch_figures), ("jitter", jitter_figures),
-                     ("chan", chan_figures), ("pingpong", pingpong_computed),
+                     ("chan", chan_figures), ("proto", proto_figures),
+                     ("pingpong", pingpong_computed),
                      ("pingpong measured", pingpong_measured),
-                     ("copy", copy_figures), ("verify", verify_figures)):
+                     ("copy", copy_figures), ("verify", verify_figures),
+                     ("integrity", integrity_figures)):
         try:
             rows += fn(res, notes)
         except NoFigures as e:

@@ -8,8 +8,11 @@ writes is "[sk] event=NAME key=value ...", every partition line is
 """
 import fcntl
 import json
+import os
 import re
+import select
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +45,19 @@ def build(config):
     return BUILD / config.stem
 
 
+ADDRESS_KEYS = ("kernel_base", "kernel_limit", "ram_hpa", "entry", "win_gpa",
+                "win_hpa")
+
+
+def addresses_as_ints(d):
+    """json object_hook: layout.json's hex address strings back to ints."""
+    return {k: int(v, 16) if k in ADDRESS_KEYS and isinstance(v, str) else v
+            for k, v in d.items()}
+
+
 def layout(config):
-    return json.loads((BUILD / Path(config).stem / "layout.json").read_text())
+    return json.loads((BUILD / Path(config).stem / "layout.json").read_text(),
+                      object_hook=addresses_as_ints)
 
 
 @dataclass
@@ -87,13 +101,9 @@ def parse(text, timed_out=False):
     return run
 
 
-def boot(config=None, image=None, timeout=60, icount=True, smp=None,
-         memory=None, cpu=None):
-    """Boot a built system (by config, or an explicit image.elf) on QEMU.
-
-    QEMU is killed after timeout seconds; the run then has timed_out set
-    and whatever the console showed so far.
-    """
+def qemu_cmd(config=None, image=None, icount=True, smp=None, memory=None,
+             cpu=None):
+    """The QEMU command line that boots a built system."""
     if image is None:
         out = build(config)
         image = out / "image.elf"
@@ -112,6 +122,17 @@ def boot(config=None, image=None, timeout=60, icount=True, smp=None,
         cmd += ["-icount", "shift=0,sleep=off"]
     if cpu:
         cmd += ["-cpu", cpu]          # e.g. "rv64,sstc=false"
+    return cmd
+
+
+def boot(config=None, image=None, timeout=60, icount=True, smp=None,
+         memory=None, cpu=None):
+    """Boot a built system (by config, or an explicit image.elf) on QEMU.
+
+    QEMU is killed after timeout seconds; the run then has timed_out set
+    and whatever the console showed so far.
+    """
+    cmd = qemu_cmd(config, image, icount, smp, memory, cpu)
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=timeout,
                            stdin=subprocess.DEVNULL)
@@ -119,3 +140,90 @@ def boot(config=None, image=None, timeout=60, icount=True, smp=None,
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode(errors="replace") if e.stdout else ""
         return parse(out, timed_out=True)
+
+
+class Session:
+    r"""A running system the test types into: QEMU's console on pipes.
+
+    with sk.Session("configs/uboot.toml") as s:
+        s.expect(r"=> ")             # wait (host time) for a pattern
+        s.send("version\n")          # the board UART receives it
+        s.expect(r"U-Boot \d+")
+    run = s.run                       # parsed like boot()'s result
+
+    Typed input reaches the console_input partition.  Under -icount the
+    guest's output is deterministic, but when a byte arrives depends on
+    the host: assert what is answered, not at what virtual time.
+    Every wait has a timeout; QEMU is killed on exit in any case.
+    """
+
+    def __init__(self, config=None, image=None, timeout=120, **kw):
+        self.cmd = qemu_cmd(config, image, **kw)
+        self.deadline = time.monotonic() + timeout
+        self.text = ""
+        self.pos = 0            # where the next expect() starts looking
+        self.run = None
+        self.proc = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def _read(self, until):
+        """Read what QEMU printed, waiting at most until (monotonic)."""
+        fd = self.proc.stdout.fileno()
+        r, _, _ = select.select([fd], [], [], max(0.0, until - time.monotonic()))
+        if not r:
+            return False
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return None         # QEMU exited
+        self.text += chunk.decode(errors="replace")
+        return True
+
+    def expect(self, pattern, timeout=30):
+        """Wait for pattern (a regex) after the last match; return the match.
+
+        Fails the test with the console so far on timeout or exit."""
+        rx = re.compile(pattern)
+        until = min(time.monotonic() + timeout, self.deadline)
+        while True:
+            m = rx.search(self.text, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            if time.monotonic() >= until or self._read(until) is None:
+                raise AssertionError("no %r within %ss; console:\n%s" %
+                                     (pattern, timeout, self.text[-4000:]))
+
+    def send(self, text, pace=0.05):
+        """Type text into the board UART, a byte at a time, paced."""
+        for ch in text.encode():
+            self.proc.stdin.write(bytes([ch]))
+            self.proc.stdin.flush()
+            time.sleep(pace)
+
+    def close(self, wait=0):
+        """Let QEMU run up to wait more seconds (until it exits), then stop it."""
+        if self.proc is None or self.run is not None:
+            return self.run
+        until = time.monotonic() + wait
+        while time.monotonic() < until and self._read(until) is not None:
+            pass
+        timed_out = self.proc.poll() is None
+        if timed_out:
+            self.proc.kill()
+        self.proc.wait()
+        while self._read(time.monotonic()):
+            pass
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+        self.run = parse(self.text, timed_out=timed_out)
+        return self.run

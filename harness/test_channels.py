@@ -81,20 +81,21 @@ def test_reader_cannot_write_a_shared_window():
 
 
 ABUSES = [
-    ("send on an id it was not granted", -3, "-", "bad_channel"),
-    ("send on its receive channel", -4, "in", "direction"),
-    ("receive on its send channel", -4, "out", "direction"),
+    ("send on an id it was not granted", -104, "-", "bad_channel"),
+    ("send on its receive channel", -105, "in", "direction"),
+    ("receive on its send channel", -105, "out", "direction"),
     ("send from outside its RAM", -5, "out", "bad_address"),
     ("send from the kernel", -5, "out", "bad_address"),
     ("send across its RAM end", -5, "out", "bad_address"),
     ("send longer than the channel", -103, "out", "too_long"),
     ("send with a huge length", -103, "out", "too_long"),
-    ("send a forbidden type", -102, "out", "type"),
-    ("send over the policy size", -102, "out", "size"),
-    ("send a fifth message in one frame", -102, "out", "rate"),
+    ("send a forbidden type", -107, "out", "type"),
+    ("send over the policy size", -109, "out", "size"),
+    ("send a fifth message in one frame", -108, "out", "rate"),
     ("receive into its device tree", -5, "in", "bad_address"),
     ("status into the kernel", -5, "out", "bad_address"),
-    ("notify on its receive channel", -4, "in", "direction"),
+    ("notify on its receive channel", -105, "in", "direction"),
+    ("send on a shared window", -106, "win", "kind"),
 ]
 
 
@@ -125,7 +126,7 @@ def test_attacker_lives_and_valid_traffic_still_flows(attack):
 
 
 def test_audit_partition_receives_exactly_the_console_denials(attack):
-    chans = {"-": "-1", "out": "0", "in": "1"}
+    chans = {"-": "-1", "out": "0", "in": "1", "win": "2"}
     console = [(d["chan"], d["reason"]) for d in attack.of("deny")]
     audited = [re.match(r"audit part=0 chan=(-?\d+) reason=(\w+)", l).groups()
                for l in attack.output["auditor"]]

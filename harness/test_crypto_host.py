@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Host tests for sepkernel/crypto: SHA-256, SHA-512 and strict Ed25519.
+"""Host tests for sepkernel/crypto: BLAKE2b-512, SHA-512 and strict Ed25519.
 
 The kernel's crypto sources are compiled with the host gcc into a shared
 library (once per session) and driven through ctypes. References are
@@ -197,7 +197,7 @@ class Crypto:
     def __init__(self, path):
         lib = self.lib = ctypes.CDLL(str(path))
         sz, buf, vp = ctypes.c_size_t, ctypes.c_char_p, ctypes.c_void_p
-        for name in ("sha256", "sha512"):
+        for name in ("blake2b", "sha512"):
             getattr(lib, name).argtypes = [buf, sz, buf]
             getattr(lib, name + "_init").argtypes = [vp]
             getattr(lib, name + "_update").argtypes = [vp, buf, sz]
@@ -216,7 +216,7 @@ class Crypto:
     def hash(self, name, data):
         out = ctypes.create_string_buffer(64)
         getattr(self.lib, name)(data, len(data), out)
-        return out.raw[:32 if name == "sha256" else 64]
+        return out.raw
 
     def hash_chunks(self, name, chunks):
         ctx = ctypes.create_string_buffer(1024)  # > sizeof any ctx
@@ -225,7 +225,7 @@ class Crypto:
         for c in chunks:
             getattr(self.lib, name + "_update")(ctx, c, len(c))
         getattr(self.lib, name + "_final")(ctx, out)
-        return out.raw[:32 if name == "sha256" else 64]
+        return out.raw
 
     def verify(self, sig, msg, pub):
         assert len(sig) == 64 and len(pub) == 32
@@ -299,38 +299,39 @@ def test_generated_tables_are_current():
     assert r.returncode == 0, r.stderr
 
 
-# ---- SHA-256 / SHA-512 -----------------------------------------------------
+# ---- BLAKE2b / SHA-512 ------------------------------------------------------
 
 SIZES = [0, 1, 3, 55, 56, 57, 63, 64, 65, 111, 112, 113, 119, 120, 127, 128,
          129, 191, 192, 255, 256, 1000, 4096]
 
 
-@pytest.mark.parametrize("name", ["sha256", "sha512"])
+@pytest.mark.parametrize("name", ["blake2b", "sha512"])
 @pytest.mark.parametrize("size", SIZES)
 def test_sha_one_shot(crypto, name, size):
     data = bytes((i * 131 + size) & 0xFF for i in range(size))
     assert crypto.hash(name, data) == hashlib.new(name, data).digest()
 
 
-@pytest.mark.parametrize("name", ["sha256", "sha512"])
+@pytest.mark.parametrize("name", ["blake2b", "sha512"])
 def test_sha_known_answers(crypto, name):
-    # FIPS 180-4 examples, independent of hashlib.
+    # RFC 7693 appendix A and FIPS 180-4 examples, independent of hashlib.
     expect = {
-        "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        "blake2b": "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1"
+                   "7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923",
         "sha512": "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
                   "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
     }
     assert crypto.hash(name, b"abc").hex() == expect[name]
 
 
-@pytest.mark.parametrize("name", ["sha256", "sha512"])
+@pytest.mark.parametrize("name", ["blake2b", "sha512"])
 def test_sha_long_data(crypto, name):
     data = hashlib.shake_256(b"sepkernel").digest(1 << 20)
     assert crypto.hash(name, data) == hashlib.new(name, data).digest()
     assert crypto.hash_chunks(name, [data]) == hashlib.new(name, data).digest()
 
 
-@pytest.mark.parametrize("name", ["sha256", "sha512"])
+@pytest.mark.parametrize("name", ["blake2b", "sha512"])
 def test_sha_byte_at_a_time(crypto, name):
     data = bytes(range(256)) * 2
     chunks = [data[i:i + 1] for i in range(len(data))]
@@ -338,12 +339,59 @@ def test_sha_byte_at_a_time(crypto, name):
 
 
 @settings(max_examples=150, deadline=None)
-@given(name=st.sampled_from(["sha256", "sha512"]),
+@given(name=st.sampled_from(["blake2b", "sha512"]),
        chunks=st.lists(st.binary(max_size=300), max_size=12))
 def test_sha_update_splits(crypto, name, chunks):
     data = b"".join(chunks)
     assert crypto.hash_chunks(name, chunks) == hashlib.new(name, data).digest()
     assert crypto.hash(name, data) == hashlib.new(name, data).digest()
+
+
+@pytest.mark.parametrize("shift", range(8))
+def test_blake2b_unaligned_input(crypto, shift):
+    # Packages are 8-byte aligned (plain loads); anything else takes the
+    # byte-assembling path.  Both must give the same digest.
+    data = hashlib.shake_256(b"align").digest(1000)
+    buf = ctypes.create_string_buffer(bytes(shift) + data)
+    out = ctypes.create_string_buffer(64)
+    crypto.lib.blake2b.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p]
+    crypto.lib.blake2b(ctypes.addressof(buf) + shift, len(data), out)
+    crypto.lib.blake2b.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
+    assert out.raw == hashlib.blake2b(data).digest()
+
+
+# ---- the package signing scheme --------------------------------------------
+
+def kernel_context():
+    """The scheme prefix as sepkernel/core/verify.c spells it."""
+    src = (ROOT / "sepkernel" / "core" / "verify.c").read_text()
+    m = re.search(r'sign_context\[VERIFY_CONTEXT_SIZE\] =\s*"([^"]*)"', src)
+    return m.group(1).encode()
+
+
+def test_scheme_prefix_is_the_signers_and_32_bytes():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import sksign
+    assert kernel_context() == sksign.CONTEXT and len(sksign.CONTEXT) == 32
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=3000), flip=st.integers(min_value=0))
+def test_package_signature_as_the_kernel_checks_it(crypto, data, flip):
+    # What tools/sksign.py signs, checked the kernel's way: one BLAKE2b
+    # pass, the 32-byte prefix, pure Ed25519 over the 96-byte message.
+    key, pub = keypair(bytes(range(32)))
+    digest = crypto.hash("blake2b", data)
+    assert digest == hashlib.blake2b(data).digest()
+    msg = kernel_context() + digest
+    sig = key.sign(msg)
+    assert crypto.verify(sig, msg, pub) == 0
+    assert crypto.verify(key.sign(data), msg, pub) == ERR["MISMATCH"]   # raw-file signature
+    if data:
+        bad = bytearray(data)
+        bad[flip % len(data)] ^= 1 << (flip % 8)
+        bad_msg = kernel_context() + crypto.hash("blake2b", bytes(bad))
+        assert crypto.verify(sig, bad_msg, pub) == ERR["MISMATCH"]
 
 
 # ---- scalars ---------------------------------------------------------------

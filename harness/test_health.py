@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from sk import ROOT, boot
+from sk import ROOT, boot, layout
 
 SYS = ROOT / "harness/systems"
 
@@ -135,11 +135,54 @@ def test_critical_failure_is_a_safe_announced_shutdown():
     assert run.lines[-1] == ("sk", "event=halt reason=critical part=controller")
 
 
-def test_a_reload_that_cannot_fit_its_slot_is_refused():
+def test_a_restart_in_a_short_slot_completes_across_slots():
+    # crashy's 100 us slot holds a few 1 KiB chunks of its reload, not
+    # all of it: the reload resumes in its next slots, and the ticker
+    # beside it prints the same bytes as beside an idle partition.
     run = boot(SYS / "restart_short.toml")
-    assert not run.timed_out, run.raw
-    run.one("stop", part="crashy", reason="restart_exceeds_slot")
-    assert not run.of("restart", part="crashy")
+    idle = boot(SYS / "restart_short_idle.toml")
+    assert not run.timed_out and not idle.timed_out, run.raw
+    assert not run.of("stop", part="crashy", reason="restart_exceeds_slot")
+    restarts = run.of("restart", part="crashy")
+    assert [e["count"] for e in restarts] == [str(i) for i in range(1, 11)]
+    predicted = layout(SYS / "restart_short.toml")["partitions"][1]["reload_frames"]
+    for e in restarts:           # several slots, within what skc printed
+        assert 2 <= int(e["frames"]) <= predicted
+    run.one("stop", part="crashy", reason="restart_limit")
+    assert run.output["crashy"] == ["run %d" % i for i in range(11)]
+    assert run.output["ticker"] == idle.output["ticker"]
+    assert len(run.output["ticker"]) == 51
     lates = {l.split("late=")[1] for l in run.output["ticker"][2:] if "late=" in l}
     assert lates == {"0"}                      # the ticker's slots never moved
+    assert run.one("timing")["late_entries"] == "0"
+
+
+def test_a_critical_partition_in_a_short_slot_restarts_instead_of_halting():
+    run = boot(SYS / "critical_short.toml")
+    assert not run.timed_out, run.raw
+    restarts = run.of("restart", part="controller")
+    assert len(restarts) >= 5
+    assert all(f["action"] == "restart" for f in run.of("fault", part="controller"))
+    assert not run.of("stop", part="controller")
+    assert run.halt["reason"] != "critical"
+    assert run.one("timing")["late_entries"] == "0"
+
+
+def test_a_big_package_restarts_across_many_frames():
+    # 4 MiB of data reloaded in 1 KiB chunks across hundreds of 500 us
+    # slots; every run checks all of it and gets the same sum.
+    cfg = SYS / "restart_big.toml"
+    run = boot(cfg, timeout=180)
+    assert not run.timed_out, run.raw
+    big = layout(cfg)["partitions"][1]
+    assert big["pkg_size"] > 4 << 20
+    restarts = run.of("restart", part="big")
+    assert len(restarts) == 2
+    assert all(100 <= int(e["frames"]) <= big["reload_frames"] for e in restarts)
+    runs = [l for l in run.output["big"] if l.startswith("run ")]
+    assert len(runs) == 3
+    assert len({l.split(" ", 2)[2].split(" ", 1)[1] for l in runs}) == 1
+    run.one("stop", part="big", reason="restart_limit")
+    lates = {l.split("late=")[1] for l in run.output["ticker"][2:] if "late=" in l}
+    assert lates == {"0"}
     assert run.one("timing")["late_entries"] == "0"

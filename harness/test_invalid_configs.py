@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import elfgen
+import sk
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = "/usr/bin/python3"
@@ -247,7 +248,8 @@ class Built:
         self.cfg = cfg
         self.out = out
         self.images = images
-        self.layout = json.loads((out / "layout.json").read_text())
+        self.layout = json.loads((out / "layout.json").read_text(),
+                                 object_hook=sk.addresses_as_ints)
         self.config = tomllib.loads(cfg.read_text())
 
     def part_cfg(self, name):
@@ -410,9 +412,9 @@ def test_packages(built):
         assert not any(pkg[p["cfg_off"] + p["cfg_size"]:])
         assert entry["name"] == name and entry["id"] == p["id"]
         assert entry["ram_hpa"] == p["ram_hpa"] and entry["memory"] == p["ram_size"]
-        assert entry["image_sha256"] == hashlib.sha256(flat).hexdigest()
+        assert entry["image_blake2b"] == hashlib.blake2b(flat).hexdigest()
         assert entry["args"] == built.part_cfg(name).get("args", {})
-        assert p["sha256"] == hashlib.sha256(pkg).hexdigest()
+        assert p["blake2b"] == hashlib.blake2b(pkg).hexdigest()
 
 
 def test_device_trees(built):

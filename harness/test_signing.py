@@ -1,17 +1,20 @@
 # SPDX-License-Identifier: MIT
 """Promise 5 (integrity): a partition's package runs only if its Ed25519
 signature checks out under the key built into the kernel."""
+import hashlib
 import re
 import shutil
 import subprocess
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sk import BUILD, ROOT, boot, build, layout
 
 CONFIG = ROOT / "configs/demo.toml"
 CROSS = "riscv64-unknown-elf-"
+CONTEXT = b"sepkernel-package-v1/blake2b-512"     # README, Signed images
 
 
 def symbols(elf):
@@ -55,10 +58,35 @@ def test_measured_boot_records_match_the_build(demo):
     log = (out / "signing.log").read_text()
     for p in lay["partitions"]:
         ev = run.one("verified", part=p["name"])
-        assert ev["sha256"] == p["sha256"]
-        assert f"{p['name']}.pkg sha256={p['sha256']}" in log
+        assert ev["blake2b"] == p["blake2b"]
+        assert f"{p['name']}.pkg blake2b={p['blake2b']}" in log
         assert run.output[p["name"]][-1] == "bye"
     assert not run.of("reject")
+
+
+def test_portable_hash_path_measures_the_same(demo):
+    # Without Zbb the kernel hashes with the portable rotate: same digest.
+    out, lay, _ = demo
+    run = boot(CONFIG, cpu="rv64,zbb=false")
+    assert run.one("boot")["zbb"] == "0"
+    for p in lay["partitions"]:
+        assert run.one("verified", part=p["name"])["blake2b"] == p["blake2b"]
+        assert run.output[p["name"]][-1] == "bye"
+    assert boot(CONFIG).one("boot")["zbb"] == "1"   # QEMU 7.2's rv64 has Zbb
+
+
+def test_a_signature_over_the_raw_package_is_refused(demo, tmp_path):
+    # The right key, but over the package itself (not the scheme's
+    # prefix and digest): no other use of the key can stand in for it.
+    out, lay, syms = demo
+    key = serialization.load_pem_private_key(
+        (ROOT / "keys" / "dev-signing-key.pem").read_bytes(), password=None)
+    p = lay["partitions"][0]
+    sig = key.sign((out / f"{p['name']}.pkg").read_bytes())
+    edits = [(syms[f"sk_sig_{p['id']}"] + i, b) for i, b in enumerate(sig)]
+    run = boot(image=patched(tmp_path, out, edits))
+    assert run.one("reject", part=p["name"])["reason"] == "bad_signature"
+    assert p["name"] not in run.output
 
 
 # Where to flip a byte in one partition's signed region: its code, its
@@ -102,7 +130,8 @@ def test_signed_with_another_key_is_rejected_whole(demo, tmp_path):
     other = Ed25519PrivateKey.generate()
     edits = []
     for p in lay["partitions"]:
-        sig = other.sign((out / f"{p['name']}.pkg").read_bytes())
+        pkg = (out / f"{p['name']}.pkg").read_bytes()
+        sig = other.sign(CONTEXT + hashlib.blake2b(pkg).digest())
         edits += [(syms[f"sk_sig_{p['id']}"] + i, b) for i, b in enumerate(sig)]
     run = boot(image=patched(tmp_path, out, edits))
     assert not run.timed_out, run.raw
@@ -144,3 +173,57 @@ def test_on_reject_halt_stops_the_system_before_anything_runs(tmp_path):
     run.one("reject", part=lay["partitions"][0]["name"])
     assert run.halt["reason"] == "rejected"
     assert not run.output                       # nothing ran
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("gdb-multiarch") is None,
+                    reason="gdb-multiarch not installed")
+def test_a_pristine_package_corrupted_after_boot_is_rejected_at_restart(tmp_path):
+    # The pristine copy is kernel memory no partition can reach, so only
+    # a debugger can change it: gdb flips one byte of crashy's package
+    # after boot, as its first restart begins.  The restart re-hashes
+    # the package, finds a digest other than the one verified at boot,
+    # and stops crashy instead of running what it loaded.
+    import sk
+    cfg = ROOT / "harness/systems/restart_short.toml"
+    out = build(cfg)
+    lay = layout(cfg)
+    crashy = next(p for p in lay["partitions"] if p["name"] == "crashy")
+    image = out / "image.elf"
+    port = _free_port()
+    qargs = (out / "qemu.args").read_text().split()
+    qemu = subprocess.Popen(
+        [sk.QEMU, "-M", "virt", *qargs, "-display", "none", "-bios", str(sk.FW),
+         "-kernel", str(image), "-monitor", "none", "-serial", "stdio",
+         "-icount", "shift=0,sleep=off", "-gdb", f"tcp:127.0.0.1:{port}", "-S"],
+        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    byte = f"((unsigned char *)&sk_pkg_{crashy['id']})[{crashy['image_size'] // 2}]"
+    script = tmp_path / "flip.gdb"
+    script.write_text("set pagination off\nset confirm off\n"
+                      f"target remote 127.0.0.1:{port}\n"
+                      "break part_restart\ncontinue\n"
+                      f"set var {byte} = {byte} ^ 0x10\n"
+                      "delete\ndetach\nquit\n")
+    try:
+        g = subprocess.run(["gdb-multiarch", "-batch", "-nx", "-x", str(script),
+                            str(image)], capture_output=True, text=True, timeout=60)
+        text = qemu.communicate(timeout=60)[0].decode(errors="replace")
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+            qemu.wait()
+    run = sk.parse(text)
+    assert "Breakpoint 1" in g.stdout, g.stdout + g.stderr
+    run.one("fault", part="crashy", action="restart")
+    run.one("reject", part="crashy", reason="digest_mismatch")
+    run.one("stop", part="crashy", reason="rejected")
+    assert not run.of("restart")
+    assert run.output["crashy"] == ["run 0"]          # the corrupt load never ran
+    assert run.output["ticker"][-1].startswith("slot 49 ")
+    assert run.halt["reason"] == "all_stopped"

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 ROOT = Path(__file__).resolve().parents[1]
 SKSIGN = ROOT / "tools" / "sksign.py"
 CRYPTO = ROOT / "sepkernel" / "crypto"
+CONTEXT = b"sepkernel-package-v1/blake2b-512"     # README, Signed images
 
 
 def sksign(*args):
@@ -38,10 +39,21 @@ def kernel_verify(tmp_path_factory):
                         *sorted(map(str, CRYPTO.glob("*.c"))), "-o", str(out)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    fn = ctypes.CDLL(str(out)).ed25519_verify
+    lib = ctypes.CDLL(str(out))
+    fn = lib.ed25519_verify
     fn.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t,
                    ctypes.c_char_p]
-    return lambda sig, msg, pub: fn(sig, msg, len(msg), pub)
+    lib.blake2b.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
+
+    def verify_package(sig, data, pub):
+        """As the kernel does: one BLAKE2b pass, then Ed25519 over the
+        scheme's prefix and that digest."""
+        digest = ctypes.create_string_buffer(64)
+        lib.blake2b(data, len(data), digest)
+        assert digest.raw == hashlib.blake2b(data).digest()
+        msg = CONTEXT + digest.raw
+        return fn(sig, msg, len(msg), pub)
+    return verify_package
 
 
 @pytest.fixture
@@ -91,10 +103,11 @@ def test_sign_writes_valid_signatures(keydir, tmp_path, kernel_verify):
         data = f.read_bytes()
         sig = Path(str(f) + ".sig").read_bytes()
         assert len(sig) == 64
-        Ed25519PublicKey.from_public_bytes(pub).verify(sig, data)
+        digest = hashlib.blake2b(data).digest()
+        Ed25519PublicKey.from_public_bytes(pub).verify(sig, CONTEXT + digest)
         assert kernel_verify(sig, data, pub) == 0
         assert kernel_verify(sig, data + b"x", pub) != 0
-        assert f"signed {f} sha256={hashlib.sha256(data).hexdigest()}" in lines
+        assert f"signed {f} blake2b={digest.hex()}" in lines
 
 
 def test_pubkey_c_from_pem_and_pub_agree_and_compile(keydir, tmp_path):

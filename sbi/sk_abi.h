@@ -13,6 +13,7 @@
 
 /* Standard SBI extensions served to partitions. */
 #define SBI_EXT_LEGACY_PUTCHAR	0x01
+#define SBI_EXT_LEGACY_GETCHAR	0x02	/* returns a byte, or -1: no input */
 #define SBI_EXT_BASE		0x10
 #define SBI_EXT_TIME		0x54494D45	/* "TIME" */
 #define SBI_EXT_SRST		0x53525354	/* "SRST" */
@@ -69,6 +70,7 @@
 #define SK_INFO_HART		2	/* the physical hart it runs on */
 #define SK_INFO_SLOT_END	3	/* time (ticks) its current slot ends */
 #define SK_INFO_NOTIFIED	4	/* pending doorbells (bit = channel id), cleared */
+#define SK_INFO_FRAME		5	/* major frames its hart has completed */
 
 /*
  * Channels.  A partition names a channel by the id in its device tree
@@ -81,13 +83,22 @@
  * CHAN_STATUS(id, status)                   fill struct sk_chan_status
  */
 #define SK_RECV_BLOCK		1	/* wait (yield) until a message comes */
+#define SK_RECV_FRESH		2	/* info has room for .fresh: fill it */
 
+/*
+ * What a receive tells about the message.  The kernel writes .fresh
+ * (and touches those last 8 bytes) only when the call passes
+ * SK_RECV_FRESH, so a program built against the 24-byte struct of
+ * earlier SDKs keeps working.
+ */
 struct sk_msg_info {
 	unsigned int len;	/* bytes received */
 	unsigned int type;	/* the sender's type tag */
 	unsigned long age;	/* sampling: ticks since it was written */
 	unsigned int valid;	/* sampling: age within the refresh period */
 	unsigned int epoch;	/* restarts of the writer so far */
+	unsigned int fresh;	/* 1: not returned to this reader before */
+	unsigned int reserved;
 };
 
 struct sk_chan_status {
@@ -118,7 +129,8 @@ struct sk_audit_rec {
 	X(5, TOO_LONG, "too_long")		/* longer than the channel's size */ \
 	X(6, TYPE, "type")			/* policy: type tag not allowed */ \
 	X(7, SIZE, "size")			/* policy: over max_size */ \
-	X(8, RATE, "rate")			/* policy: over max_per_frame */
+	X(8, RATE, "rate")			/* policy: over max_per_frame */ \
+	X(9, PROTOCOL, "protocol")		/* no transition from this state */
 
 #define SK_AUDIT_ENUM(n, id, s) SK_AUDIT_##id = n,
 enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
@@ -129,5 +141,18 @@ enum { SK_AUDIT_REASONS(SK_AUDIT_ENUM) };
 #define SK_ERR_EMPTY		(-101)	/* nothing to receive */
 #define SK_ERR_POLICY		(-102)	/* security monitor denied it */
 #define SK_ERR_SIZE		(-103)	/* message larger than allowed */
+/*
+ * Each refusal of a channel call has its own code, so a program (and
+ * sk_strerror() in the SDK) can say which check failed; the audit
+ * record names the same reason.  A pointer outside the caller's memory
+ * is SBI_ERR_INVALID_ADDRESS (-5), as standard SBI calls answer.
+ */
+#define SK_ERR_BAD_CHANNEL	(-104)	/* id is not one of the caller's grants */
+#define SK_ERR_DIRECTION	(-105)	/* send on a read port, or the reverse */
+#define SK_ERR_KIND		(-106)	/* wrong call for the channel's kind */
+#define SK_ERR_TYPE		(-107)	/* policy: type tag not allowed */
+#define SK_ERR_RATE		(-108)	/* policy: over max_per_frame */
+#define SK_ERR_MAX_SIZE		(-109)	/* policy: over max_size */
+#define SK_ERR_PROTOCOL		(-110)	/* its protocol allows no such message now */
 
 #endif /* SK_ABI_H */

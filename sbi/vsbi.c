@@ -11,6 +11,7 @@
 #include "sk/hm.h"
 #include "sk/lib.h"
 #include "sk/sched.h"
+#include "sk/vuart.h"
 #include "sk_abi.h"
 #include "vsbi.h"
 
@@ -23,20 +24,36 @@
  * and the call returns 1; -1 if p's console queue is full (the character
  * is not taken: p must try again).  Only printable ASCII reaches the
  * console: a partition must not be able to start a line of its own
- * ("\v[sk] ...") or drive the terminal.
+ * ("\v[sk] ...") or drive the terminal.  A tab becomes spaces to the next
+ * multiple of eight, a backspace (or DEL) takes back the last character
+ * of the line, as a terminal would show it (a shell's "\b \b" erases).
  */
-static int part_putc(struct part *p, char c)
+int part_putc(struct part *p, char c)
 {
 	int flushed = 0;
 
+	p->uart.idle_polls = 0;
 	if (c == '\r')
 		return 0;
+	if (c == '\b' || c == 0x7f) {
+		if (p->line_len)
+			p->line_len--;
+		return 0;
+	}
+	if (c == '\t') {
+		do
+			flushed |= part_putc(p, ' ');
+		while (p->line_len % 8);
+		return flushed;
+	}
 	if (c == '\n' || p->line_len == SK_LINE_MAX) {
 		if (part_flush_line(p))
 			return -1;
 		flushed = 1;
-		if (c == '\n')
+		if (c == '\n') {
+			p->uart.shown = 0;
 			return 1;
+		}
 	}
 	p->line[p->line_len++] = c >= ' ' && c <= '~' ? c : '?';
 	return flushed;
@@ -62,6 +79,7 @@ static long base_probe(uint64_t ext)
 	case SBI_EXT_SRST:
 	case SBI_EXT_DBCN:
 	case SBI_EXT_LEGACY_PUTCHAR:
+	case SBI_EXT_LEGACY_GETCHAR:
 	case SK_EID:
 		return 1;
 	}
@@ -123,10 +141,13 @@ static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 		*val = (long)i;
 		return SBI_SUCCESS;
 	case SBI_DBCN_READ:
-		if (!part_guest_ptr(p, a[1] | a[2] << 32, a[0], 1))
+		n = a[0] < DBCN_MAX_CHUNK ? a[0] : DBCN_MAX_CHUNK;
+		buf = part_guest_ptr(p, a[1] | a[2] << 32, n, 1);
+		if (a[2] >> 32 || !buf)
 			return monitor_deny(p, -1, SK_AUDIT_BAD_ADDRESS, 0xffff,
 					    SBI_ERR_INVALID_PARAM);
-		*val = 0;	/* partitions have no console input */
+		/* Only the console_input partition ever gets bytes. */
+		*val = (long)vuart_read(p, (char *)buf, n);
 		return SBI_SUCCESS;
 	}
 	return SBI_ERR_NOT_SUPPORTED;
@@ -181,6 +202,8 @@ static __attribute__((noinline)) int sk_info_call(struct part *p, struct vcpu *v
 		return ret(v, SBI_SUCCESS,
 			   (long)__atomic_exchange_n(&p->notify_pending, 0,
 						     __ATOMIC_ACQ_REL));
+	case SK_INFO_FRAME:
+		return ret(v, SBI_SUCCESS, (long)p->hart->frames);
 	}
 	return ret(v, SBI_ERR_INVALID_PARAM, 0);
 }
@@ -258,6 +281,9 @@ static __attribute__((noinline)) int sbi_std(struct part *p, struct vcpu *v,
 		if (part_putc_retry(p, v, (char)a[0]))
 			return 1;	/* registers untouched: it runs again */
 		a[0] = 0;
+		return 1;
+	case SBI_EXT_LEGACY_GETCHAR:	/* a byte of console input, or -1 */
+		a[0] = (uint64_t)vuart_getchar(p);
 		return 1;
 	case SBI_EXT_SRST:
 		return sbi_srst(p, v);

@@ -4,7 +4,7 @@ set -e
 PKGS="make gcc gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 picolibc-riscv64-unknown-elf qemu-system-misc opensbi device-tree-compiler
 python3 python3-pytest python3-pytest-timeout python3-pytest-xdist
-python3-hypothesis python3-cryptography"
+python3-hypothesis python3-cryptography gdb-multiarch chromium u-boot-qemu"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -7,14 +7,20 @@
         DIR/dev-signing-key.pub   public key, 32 raw bytes as hex
         DIR/README                says this is a DEVELOPMENT key
     sksign.py sign --key PEM FILE...
-        FILE.sig                  raw 64-byte Ed25519 signature of FILE
+        FILE.sig                  raw 64-byte Ed25519 signature (scheme below)
     sksign.py pubkey-c --key PEM|PUB --out FILE.c
         C source defining const uint8_t sk_signing_pubkey[32]
     sksign.py verify --key PEM|PUB FILE...
         checks FILE.sig for each FILE (the build refuses unsigned images)
 
-Signatures are pure Ed25519 (RFC 8032) over the file's bytes, which is
-what the kernel's ed25519_verify() checks. Exit status: 0 on success,
+The signing scheme ("sepkernel package v1"): a package is hashed once,
+with unkeyed BLAKE2b-512 (RFC 7693), and FILE.sig is the pure Ed25519
+(RFC 8032) signature of the 96-byte message
+
+    CONTEXT || BLAKE2b-512(FILE)      CONTEXT = b"sepkernel-package-v1/blake2b-512"
+
+which is what the kernel's verify_digest() checks; the same digest is
+the measured-boot record (event=verified blake2b=...). Exit status: 0 on success,
 1 on an error (the message names the file and the fix), 2 on bad usage.
 """
 import argparse
@@ -44,6 +50,21 @@ Do not ship it, do not build release kernels with its public key, and
 do not commit it (keys/ is git-ignored). Production keys belong in an
 HSM or an offline signer, never in a working tree.
 """.format(key=KEY_NAME, pub=PUB_NAME)
+
+
+# The 32-byte prefix names the scheme and its hash (domain separation).
+CONTEXT = b"sepkernel-package-v1/blake2b-512"
+assert len(CONTEXT) == 32
+
+
+def package_digest(data):
+    """The one digest of a package: signed and measured."""
+    return hashlib.blake2b(data, digest_size=64).digest()
+
+
+def signed_message(data):
+    """What the Ed25519 signature of a package covers."""
+    return CONTEXT + package_digest(data)
 
 
 class SkSignError(Exception):
@@ -158,13 +179,14 @@ def cmd_sign(args):
     pub = key.public_key()
     for path in args.files:
         data = read_file(path, "input file")
-        sig = key.sign(data)
+        msg = signed_message(data)
+        sig = key.sign(msg)
         try:
-            pub.verify(sig, data)   # never hand out a bad signature
+            pub.verify(sig, msg)    # never hand out a bad signature
         except InvalidSignature:
             raise SkSignError(f"{path}: signature failed self-check") from None
         write_file(path + ".sig", sig)
-        print(f"signed {path} sha256={hashlib.sha256(data).hexdigest()}")
+        print(f"signed {path} blake2b={package_digest(data).hex()}")
     return 0
 
 
@@ -194,7 +216,7 @@ def cmd_verify(args):
                               f"{path}")
         sig = read_file(path + ".sig", "signature")
         try:
-            pub.verify(sig, data)
+            pub.verify(sig, signed_message(data))
         except InvalidSignature:
             raise SkSignError(f"{path}.sig: does not match {path} under "
                               f"{args.key}; sign it again with that key"

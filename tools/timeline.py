@@ -45,8 +45,28 @@ def main():
     ap.add_argument("--width", type=int, default=60)
     ap.add_argument("--frames", type=int, default=2)
     a = ap.parse_args()
-    with open(a.layout) as f:
-        print(draw(json.load(f), a.width, a.frames))
+    try:
+        with open(a.layout) as f:
+            layout = json.load(f)
+    except FileNotFoundError:
+        print("timeline.py: %s: no such file; build the system first (make image "
+              "CONFIG=...), then give build/<system>/layout.json" % a.layout,
+              file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as e:
+        print("timeline.py: %s: cannot read it as layout.json: %s" % (a.layout, e),
+              file=sys.stderr)
+        return 1
+    if a.width < 10 or a.frames < 1:
+        print("timeline.py: --width must be at least 10 and --frames at least 1",
+              file=sys.stderr)
+        return 1
+    try:
+        print(draw(layout, a.width, a.frames))
+    except (KeyError, TypeError) as e:
+        print("timeline.py: %s: not a layout.json (missing %s); fix: give "
+              "build/<system>/layout.json" % (a.layout, e), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -4,7 +4,7 @@
  * data in its image.  The verification benchmark boots it (and
  * bench_big64, the same with 64 KiB) next to bench_boot with the same
  * RAM: the differences in boot time are what verifying (Ed25519's
- * SHA-512, the SHA-256 measurement) and copying the extra bytes cost.
+ * the one BLAKE2b-512 pass) and copying the extra bytes cost.
  * It touches every word of the data once, so none of it can be left
  * out, and prints a checksum.
  */

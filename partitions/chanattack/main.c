@@ -3,7 +3,8 @@
  * chanattack - misuses the channel hypercalls, one abuse per frame, and
  * prints what each returned.  Every one must be refused (and audited)
  * and it must live to say "still alive".  Grants: "out" (send, types
- * [1], max_size 16, 4 per frame, msg_size 64) and "in" (receive).
+ * [1], max_size 16, 4 per frame, msg_size 64), "in" (receive) and
+ * "win" (a shared window it writes).
  */
 #include <stdio.h>
 #include "sk.h"
@@ -43,6 +44,7 @@ int main(void)
 	       sk_recv(in, (void *)0x7fe00000UL, 64, NULL));
 	report("status into the kernel", sk_status(out, (void *)0x80200000UL));
 	report("notify on its receive channel", sk_notify(in));
+	report("send on a shared window", sk_send(sk_chan("win"), msg, 8, 1));
 	report("status of its send channel", sk_status(out, &st));
 	printf("status kind=%u dir=%u msg_size=%u depth=%u count=%u\n", st.kind,
 	       st.dir, st.msg_size, st.depth, st.count);

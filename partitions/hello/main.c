@@ -3,7 +3,9 @@
  * hello - the smallest useful partition: greets, says who it is, prints
  * a numbered line per slot and stops.  Its device tree's /config tunes
  * it: lines (default 3) and reboots (restart itself through SBI SRST
- * this many times before stopping, default 0).
+ * this many times before stopping, default 0).  It reads them with
+ * sk_dt_u64, not sk_arg_u64, on purpose: the compiler's tests use it as
+ * the stand-in image for any args, which a declared schema would refuse.
  */
 #include <stdio.h>
 #include "sk.h"

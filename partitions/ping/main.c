@@ -14,7 +14,7 @@ struct msg {
 int main(void)
 {
 	int out = sk_chan("ping"), in = sk_chan("pong");
-	uint64_t count = sk_dt_u64("/config", "count", 10);
+	uint64_t count = sk_arg_u64("count", 10);
 	unsigned long bad = 0;
 
 	if (out < 0 || in < 0) {

@@ -8,7 +8,7 @@
 int main(void)
 {
 	int in = sk_chan("ping"), out = sk_chan("pong");
-	uint64_t count = sk_dt_u64("/config", "count", 10);
+	uint64_t count = sk_arg_u64("count", 10);
 	uint8_t buf[64];
 
 	for (uint64_t i = 0; i < count; i++) {

@@ -9,7 +9,7 @@
 int main(void)
 {
 	int ch = sk_chan("readings");
-	uint64_t frames = sk_dt_u64("/config", "frames", 15);
+	uint64_t frames = sk_arg_u64("frames", 15);
 
 	for (uint64_t i = 0; i < frames; i++) {
 		uint64_t v[2];

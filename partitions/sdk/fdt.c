@@ -99,6 +99,61 @@ const void *sk_dt_prop(const char *node, const char *prop, int *len)
 	}
 }
 
+/*
+ * The name of the i-th child of node, or NULL.  Same walk as above:
+ * once node is matched, count the nodes that open one level deeper.
+ */
+const char *sk_dt_child(const char *node, unsigned i)
+{
+	const uint8_t *fdt = sk_dt();
+	const uint8_t *p;
+	int depth = 0, matched = 0;
+	const char *want = node;
+
+	if (!fdt || be32(fdt) != FDT_MAGIC)
+		return NULL;
+	p = fdt + be32(fdt + 8);
+	while (*want == '/')
+		want++;
+	for (;;) {
+		uint32_t tok = be32(p);
+
+		p += 4;
+		if (tok == FDT_BEGIN_NODE) {
+			const char *name = (const char *)p;
+			size_t n = 0;
+
+			while (p[n])
+				n++;
+			p += (n + 4) & ~3UL;
+			depth++;
+			if (depth == 1) {
+				matched = 1;
+			} else if (matched == depth - 1 && !*want) {
+				if (i-- == 0)
+					return name;
+			} else if (matched == depth - 1) {
+				const char *end = want;
+
+				while (*end && *end != '/')
+					end++;
+				if (comp_eq(want, (size_t)(end - want), name)) {
+					matched = depth;
+					want = *end ? end + 1 : end;
+				}
+			}
+		} else if (tok == FDT_END_NODE) {
+			if (matched == depth)
+				return NULL;
+			depth--;
+		} else if (tok == FDT_PROP) {
+			p += 8 + ((be32(p) + 3) & ~3UL);
+		} else if (tok != FDT_NOP) {
+			return NULL;
+		}
+	}
+}
+
 uint64_t sk_dt_u64(const char *node, const char *prop, uint64_t dflt)
 {
 	int len;

@@ -51,6 +51,21 @@ long sk_info(unsigned key)
 	return sk_ecall(SK_EID, SK_FID_INFO, key, 0, 0, 0).value;
 }
 
+uint64_t sk_frame(void)
+{
+	return (uint64_t)sk_info(SK_INFO_FRAME);
+}
+
+/* Yield slot after slot until the hart's frame count moves on. */
+uint64_t sk_wait_next_frame(void)
+{
+	uint64_t f = sk_frame(), g;
+
+	while ((g = sk_frame()) == f)
+		sk_yield();
+	return g;
+}
+
 void sk_kick(void)
 {
 	sk_ecall(SK_EID, SK_FID_KICK, 0, 0, 0, 0);

@@ -10,8 +10,8 @@
 int main(void)
 {
 	int ch = sk_chan("readings");
-	uint64_t count = sk_dt_u64("/config", "count", 10);
-	uint64_t linger = sk_dt_u64("/config", "linger", 5);
+	uint64_t count = sk_arg_u64("count", 10);
+	uint64_t linger = sk_arg_u64("linger", 5);
 
 	for (uint64_t i = 1; i <= count; i++) {
 		uint64_t v[2] = { i, i * 7 };

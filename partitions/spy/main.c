@@ -17,18 +17,18 @@ int main(void)
 	uint64_t t0, t1;
 
 	for (int id = 0; id < 80; id++) {
-		if (sk_send(id, buf, 8, 0) != SBI_ERR_INVALID_PARAM)
+		if (sk_send(id, buf, 8, 0) != SK_ERR_BAD_CHANNEL)
 			other++;
-		if (sk_recv(id, buf, sizeof(buf), NULL) != SBI_ERR_INVALID_PARAM)
+		if (sk_recv(id, buf, sizeof(buf), NULL) != SK_ERR_BAD_CHANNEL)
 			other++;
-		if (sk_notify(id) != SBI_ERR_INVALID_PARAM)
+		if (sk_notify(id) != SK_ERR_BAD_CHANNEL)
 			other++;
-		if (sk_status(id, &st) != SBI_ERR_INVALID_PARAM)
+		if (sk_status(id, &st) != SK_ERR_BAD_CHANNEL)
 			other++;
 		if (!(id & 7))
 			sk_yield();	/* keep the audit records per frame low */
 	}
-	for (unsigned key = 5; key < 64; key++)
+	for (unsigned key = SK_INFO_FRAME + 1; key < 64; key++)
 		if (sk_ecall(SK_EID, SK_FID_INFO, key, 0, 0, 0).error !=
 		    SBI_ERR_INVALID_PARAM)
 			info_bad++;

@@ -10,8 +10,8 @@
 
 int main(void)
 {
-	uint64_t frames = sk_dt_u64("/config", "frames", 60);
-	uint64_t len = sk_dt_u64("/config", "slot", 0);
+	uint64_t frames = sk_arg_u64("frames", 60);
+	uint64_t len = sk_arg_u64("slot", 0);
 
 	printf("ticker on hart %ld\n", sk_info(SK_INFO_HART));
 	for (uint64_t i = 0; i < frames; i++) {

@@ -22,6 +22,7 @@
 #include "sk/chan.h"
 #include "sk/console.h"
 #include "sk/lib.h"
+#include "sk/proto.h"
 #include "sk/sched.h"
 #include "sk_abi.h"
 
@@ -42,6 +43,7 @@ void chan_boot(void)
 {
 	for (unsigned i = 0; i < sk_system.nchans; i++)
 		memset(sk_system.chans[i].st, 0, sizeof(*sk_system.chans[i].st));
+	proto_boot();
 }
 
 /* The channel behind p's port id, if p holds it in direction dir. */
@@ -53,13 +55,13 @@ static const struct sk_chan_desc *port_chan(struct part *p, uint64_t id,
 
 	if (id >= p->desc->nports) {
 		*err = monitor_deny(p, -1, SK_AUDIT_BAD_CHANNEL, call,
-				    SBI_ERR_INVALID_PARAM);
+				    SK_ERR_BAD_CHANNEL);
 		return NULL;
 	}
 	pt = &p->desc->ports[id];
 	if (dir && pt->dir != dir) {
 		*err = monitor_deny(p, pt->chan, SK_AUDIT_DIRECTION, call,
-				    SBI_ERR_DENIED);
+				    SK_ERR_DIRECTION);
 		return NULL;
 	}
 	return &sk_system.chans[pt->chan];
@@ -121,7 +123,7 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 		return err;
 	if (c->kind == SK_CHAN_SHARED)
 		return monitor_deny(p, c - sk_system.chans, SK_AUDIT_KIND,
-				    SK_FID_CHAN_SEND, SBI_ERR_INVALID_PARAM);
+				    SK_FID_CHAN_SEND, SK_ERR_KIND);
 	if (len > c->msg_size)
 		return monitor_deny(p, c - sk_system.chans, SK_AUDIT_TOO_LONG,
 				    SK_FID_CHAN_SEND, SK_ERR_SIZE);
@@ -132,7 +134,10 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 	why = monitor_check(p, c, len, type);
 	if (why)
 		return monitor_deny(p, c - sk_system.chans, why,
-				    SK_FID_CHAN_SEND, SK_ERR_POLICY);
+				    SK_FID_CHAN_SEND, monitor_err(why));
+	/* Stateful policy last: it moves only if the message will be queued. */
+	if (c->proto && (err = proto_send(p, c, type)))
+		return err;
 	err = chan_put(c, src, (uint32_t)len, (uint32_t)type);
 	if (!err && c->kind == SK_CHAN_QUEUING)
 		wake_reader(c, p);
@@ -141,7 +146,7 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 
 /* Copy the sampling slot out consistently; 0 if it never was written. */
 static long sample_get(const struct sk_chan_desc *c, uint8_t *dst, uint64_t cap,
-		       struct msg_hdr *out, uint64_t *stamp)
+		       struct msg_hdr *out, uint64_t *stamp, uint32_t *seq)
 {
 	const struct msg_hdr *h = (const struct msg_hdr *)c->buf;
 	struct sk_chan_state *st = c->st;
@@ -159,10 +164,39 @@ static long sample_get(const struct sk_chan_desc *c, uint8_t *dst, uint64_t cap,
 		memcpy(dst, h + 1, out->len);
 		*stamp = st->stamp;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&st->seq, __ATOMIC_RELAXED) == s1)
+		if (__atomic_load_n(&st->seq, __ATOMIC_RELAXED) == s1) {
+			*seq = s1;
 			return SBI_SUCCESS;
+		}
 	}
 	return SBI_ERR_FAILED;		/* the writer kept it busy: try again */
+}
+
+/*
+ * Has this reader been given this sampling value before?  Each reader
+ * keeps the sequence number of the value it last got in its own entry
+ * of the channel state: only it writes there.
+ */
+static uint32_t sample_fresh(const struct sk_chan_desc *c, struct part *p,
+			     uint32_t seq)
+{
+	for (unsigned i = 0; i < c->nreaders; i++) {
+		if (c->readers[i] != p->desc->id)
+			continue;
+		if (c->st->seen[i] == seq)
+			return 0;
+		c->st->seen[i] = seq;
+		return 1;
+	}
+	return 1;
+}
+
+/* A restarted reader has seen nothing yet. */
+static void sample_forget(const struct sk_chan_desc *c, struct part *p)
+{
+	for (unsigned i = 0; i < c->nreaders; i++)
+		if (c->readers[i] == p->desc->id)
+			c->st->seen[i] = 0;
 }
 
 long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
@@ -173,7 +207,8 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 	struct sk_msg_info *mi = NULL;
 	struct msg_hdr h;
 	uint8_t *dst;
-	uint64_t stamp = 0;
+	uint64_t stamp = 0, isz;
+	uint32_t seq = 0, fresh = 1;
 	long err = 0;
 	int ch;
 
@@ -184,17 +219,20 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 	st = c->st;
 	if (c->kind == SK_CHAN_SHARED)
 		return monitor_deny(p, ch, SK_AUDIT_KIND, SK_FID_CHAN_RECV,
-				    SBI_ERR_INVALID_PARAM);
+				    SK_ERR_KIND);
 	dst = (uint8_t *)part_guest_ptr(p, buf, cap, 1);
+	isz = flags & SK_RECV_FRESH ? sizeof(*mi) :
+	      offsetof(struct sk_msg_info, fresh);
 	if (info)
-		mi = (struct sk_msg_info *)part_guest_ptr(p, info, sizeof(*mi), 1);
+		mi = (struct sk_msg_info *)part_guest_ptr(p, info, isz, 1);
 	if (!dst || (info && (!mi || (info & 7))))
 		return monitor_deny(p, ch, SK_AUDIT_BAD_ADDRESS,
 				    SK_FID_CHAN_RECV, SBI_ERR_INVALID_ADDRESS);
 	if (c->kind == SK_CHAN_SAMPLING) {
-		err = sample_get(c, dst, cap, &h, &stamp);
+		err = sample_get(c, dst, cap, &h, &stamp, &seq);
 		if (err)
 			return err;
+		fresh = sample_fresh(c, p, seq);
 	} else {
 		uint64_t head = st->head;
 		const struct msg_hdr *src;
@@ -224,6 +262,8 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 		mi->age = c->kind == SK_CHAN_SAMPLING ? age : 0;
 		mi->valid = c->kind != SK_CHAN_SAMPLING || age <= c->refresh;
 		mi->epoch = __atomic_load_n(&st->epoch, __ATOMIC_RELAXED);
+		if (flags & SK_RECV_FRESH)
+			mi->fresh = fresh;
 	}
 	*len = h.len;
 	return SBI_SUCCESS;
@@ -297,10 +337,13 @@ void chan_part_restarted(struct part *p)
 		if (pt->dir == SK_PORT_SEND)
 			__atomic_add_fetch(&sk_system.chans[pt->chan].st->epoch, 1,
 					   __ATOMIC_RELEASE);
+		else
+			sample_forget(&sk_system.chans[pt->chan], p);
 	}
 	chan_clear_windows(p);
 	p->wait_port = 0;
 	p->notify_pending = 0;
+	proto_part_restarted(p);
 }
 
 /* Clear the shared windows p writes (at boot, and when it restarts). */
@@ -326,4 +369,5 @@ void chan_summary(void)
 			 c->name, c->st->tail ? c->st->tail : c->st->seq / 2UL,
 			 c->st->drops, c->st->epoch);
 	}
+	proto_summary();
 }

@@ -84,6 +84,14 @@ static void cons_putc(char c)
 		sbi_ecall(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)c, 0, 0);
 }
 
+/* A byte of console input from the same place, or -1. */
+int cons_getc(void)
+{
+	if (!sk_system.console_sbi)
+		return uart_getc();
+	return (int)sbi_ecall(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0).error;
+}
+
 static void puts_n(const char *s, size_t n)
 {
 	while (n--)

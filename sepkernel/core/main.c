@@ -13,6 +13,7 @@
 #include "sk/hm.h"
 #include "sk/part.h"
 #include "sk/sched.h"
+#include "sk/verify.h"
 
 /* Written by entry.S before .bss is cleared, so it must live in .data. */
 __attribute__((section(".data"))) uint64_t sk_boot_time;
@@ -34,11 +35,12 @@ void sk_main(uint64_t hartid) __attribute__((noreturn));
 void sk_main(uint64_t hartid)
 {
 	sched_probe();
+	verify_probe();
 	cons_init();
 	hart_init();
-	sk_event("event=boot kernel=sepkernel system=%s harts=%u parts=%u sstc=%d t0=%lu",
+	sk_event("event=boot kernel=sepkernel system=%s harts=%u parts=%u sstc=%d zbb=%d t0=%lu",
 		 sk_system.name, sk_system.nharts, sk_system.nparts,
-		 sched_has_sstc(), sk_boot_time);
+		 sched_has_sstc(), blake2b_zbb, sk_boot_time);
 	part_boot_all();
 	/* Whichever hart won OpenSBI's boot lottery starts all the others. */
 	for (unsigned i = 0; i < sk_system.nharts; i++)

@@ -47,7 +47,28 @@ int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 	return 0;
 }
 
+/* The error code a policy refusal returns: one per reason. */
+long monitor_err(int reason)
+{
+	switch (reason) {
+	case SK_AUDIT_TYPE:
+		return SK_ERR_TYPE;
+	case SK_AUDIT_SIZE:
+		return SK_ERR_MAX_SIZE;
+	case SK_AUDIT_RATE:
+		return SK_ERR_RATE;
+	}
+	return SK_ERR_POLICY;
+}
+
 long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
+{
+	return monitor_deny_state(p, chan, reason, call, err, 0, 0);
+}
+
+/* A refusal; a protocol's also names the state and the message type. */
+long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
+			long err, const char *state, const char *type)
 {
 	uint64_t frame = this_hart(p)->frames;
 	const char *cname = chan >= 0 ? sk_system.chans[chan].name : "-";
@@ -62,8 +83,12 @@ long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
 		return err;
 	}
 	p->audit_count++;
-	part_event(p, "event=deny part=%s chan=%s reason=%s", p->desc->name,
-		   cname, reason_names[reason]);
+	if (state)
+		part_event(p, "event=deny part=%s chan=%s reason=%s state=%s type=%s",
+			   p->desc->name, cname, reason_names[reason], state, type);
+	else
+		part_event(p, "event=deny part=%s chan=%s reason=%s", p->desc->name,
+			   cname, reason_names[reason]);
 	if (sk_system.audit_chan) {
 		struct sk_audit_rec r = {
 			.time = time_now(), .part = p->desc->id,

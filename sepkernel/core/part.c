@@ -14,6 +14,7 @@
 #include "sk/part.h"
 #include "sk/sched.h"
 #include "sk/verify.h"
+#include "sk/vuart.h"
 
 /* Not in .bss: only the partitions that exist are initialised. */
 struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
@@ -34,15 +35,62 @@ static int part_scheduled(const struct sk_part_desc *d)
 	return 0;
 }
 
-/* Copy the image to the start of its RAM and clear the rest of it. */
-static void part_load(struct part *p)
+/*
+ * Loading a partition is resumable work, done in chunks: hash a chunk
+ * of the package (copying what of it is image to the start of the RAM),
+ * then clear the rest of the RAM.  Boot and every restart run the same
+ * chunks; a restart spreads them over as many of the partition's own
+ * slots as it takes, each chunk started only if its worst cost seen so
+ * far (plus an eighth) ends before the slot's guard.  tools/skc/reload.py
+ * predicts the same work in major frames.
+ */
+#define RELOAD_CHUNK	1024		/* package bytes hashed per chunk */
+#define RELOAD_CLEAR	32768		/* RAM bytes cleared per chunk */
+#define RELOAD_SLACK	4		/* ticks: reading time, the loop */
+
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static void reload_begin(struct part *p)
+{
+	p->rl_off = 0;
+	blake2b_init(&p->rl_hash);
+}
+
+/* Chunks while the next one ends before deadline; 1 once all are done. */
+static int reload_chunks(struct part *p, uint64_t deadline)
 {
 	const struct sk_part_desc *d = p->desc;
 	uint8_t *ram = (uint8_t *)d->ram_hpa;
+	uint64_t total = d->pkg_size + (d->ram_size - d->image_size);
 
-	memcpy(ram, d->pkg, d->image_size);
-	memset(ram + d->image_size, 0, d->ram_size - d->image_size);
-	vcpu_reset(&p->vcpu, d, p->vcpu.hgatp);
+	while (p->rl_off < total) {
+		uint64_t off = p->rl_off, t0 = time_now(), n;
+		int hash = off < d->pkg_size;
+		uint64_t *cost = hash ? &p->rl_hash_cost : &p->rl_clear_cost;
+
+		if (t0 >= deadline ||
+		    deadline - t0 < *cost + *cost / 8 + RELOAD_SLACK)
+			return 0;
+		if (hash) {
+			n = min64(RELOAD_CHUNK, d->pkg_size - off);
+			blake2b_update(&p->rl_hash, d->pkg + off, n);
+			if (off < d->image_size)
+				memcpy(ram + off, d->pkg + off,
+				       min64(n, d->image_size - off));
+		} else {
+			uint64_t at = d->image_size + (off - d->pkg_size);
+
+			n = min64(RELOAD_CLEAR, d->ram_size - at);
+			memset(ram + at, 0, n);
+		}
+		p->rl_off = off + n;
+		if (time_now() - t0 > *cost)
+			*cost = time_now() - t0;
+	}
+	return 1;
 }
 
 void part_boot_all(void)
@@ -62,19 +110,19 @@ void part_boot_all(void)
 	}
 	for (unsigned i = 0; i < sk_system.nparts; i++) {
 		struct part *p = &sk_part_table[i];
-		uint64_t t0;
 
 		p->vcpu.hgatp = gstage_build(p->desc);
-		t0 = time_now();
-		if (verify_part(p->desc)) {
+		/* One pass: load, hash, and time each kind of chunk. */
+		reload_begin(p);
+		reload_chunks(p, ~0UL);
+		blake2b_final(&p->rl_hash, p->digest);
+		if (verify_digest(p->desc, p->digest)) {
 			rejected = rejected ? rejected : p->desc->name;
 			continue;			/* never runs */
 		}
-		part_load(p);
+		vcpu_reset(&p->vcpu, p->desc, p->vcpu.hgatp);
+		vuart_reset(p);
 		chan_clear_windows(p);		/* its windows start cleared */
-		/* A restart does just this: its cost, with a margin. */
-		p->restart_cost = (time_now() - t0) * 9 / 8 + 10;
-		measure_part(p->desc);
 		p->state = PART_READY;
 		live += part_scheduled(p->desc);
 	}
@@ -152,8 +200,8 @@ void part_stop(struct part *p, const char *reason)
 
 /*
  * Restart p: it stops running now, and the work of reloading it is done
- * at the start of one of its own slots (part_restart_now), so the time
- * it takes is charged to p and never to the partitions after it.
+ * in its own slots (part_reload_step), so the time it takes is charged
+ * to p and never to the partitions after it.
  */
 void part_restart(struct part *p, const char *cause)
 {
@@ -162,25 +210,46 @@ void part_restart(struct part *p, const char *cause)
 	part_end_line(p);
 	p->state = PART_RESTARTING;
 	p->restart_cause = cause;
+	p->rl_frame = h->frames;
+	reload_begin(p);
 	if (h->loaded == p)
 		h->discard = 1;
 }
 
-/* Verify and reload p; called by the scheduler inside p's slot. */
-void part_restart_now(struct part *p)
+/*
+ * Called by the scheduler inside p's slot while p is restarting: as
+ * many reload chunks as end before deadline (the slot's guard).  The
+ * pristine package sits in kernel memory no partition can reach and
+ * its signature was checked at boot, so the restart only re-hashes it
+ * and compares with the digest verified then.
+ */
+void part_reload_step(struct part *p, uint64_t deadline)
 {
 	struct hart *h = this_hart(p);
+	uint8_t digest[BLAKE2B_DIGEST_SIZE];
+	uint8_t diff = 0;
 
-	if (verify_part(p->desc)) {	/* the package must still check out */
+	/* The last step (digest, event line) is budgeted as one chunk. */
+	if (!reload_chunks(p, deadline) || time_now() + p->rl_hash_cost +
+	    p->rl_hash_cost / 8 + RELOAD_SLACK > deadline)
+		return;				/* more in a later slot */
+	blake2b_final(&p->rl_hash, digest);
+	for (int i = 0; i < BLAKE2B_DIGEST_SIZE; i++)
+		diff |= digest[i] ^ p->digest[i];
+	if (diff) {			/* the package must still check out */
+		part_event(p, "event=reject part=%s reason=digest_mismatch",
+			   p->desc->name);
 		part_stop(p, "rejected");
 		return;
 	}
-	part_load(p);
+	vcpu_reset(&p->vcpu, p->desc, p->vcpu.hgatp);
+	vuart_reset(p);
 	chan_part_restarted(p);
 	p->state = PART_READY;
 	p->restarts++;
 	p->window_restarts++;
 	p->kick_frame = h->frames;
-	part_event(p, "event=restart part=%s cause=%s count=%u", p->desc->name,
-		   p->restart_cause, p->restarts);
+	part_event(p, "event=restart part=%s cause=%s count=%u frames=%lu",
+		   p->desc->name, p->restart_cause, p->restarts,
+		   h->frames - p->rl_frame);
 }

@@ -190,24 +190,19 @@ static struct part *sched_pick(struct hart *h)
 		p = part_get(s->part);
 		if (p->state == PART_RESTARTING) {
 			/*
-			 * Reload only when it fits before the guard, so it never
-			 * takes time from the next slot; a partition whose slot
-			 * can never hold its reload is stopped instead.
+			 * Reload chunks that end before the guard, so the
+			 * reload never takes time from the next slot; what
+			 * does not fit waits for p's next slot.
 			 */
-			if (p->restart_cost > s->length - sk_system.guard) {
-				part_stop(p, "restart_exceeds_slot");
-				continue;
-			}
-			if (stop - now < p->restart_cost) {
-				if (wait_for(h, &now, end))
-					continue;
-				return NULL;
-			}
-			part_restart_now(p);
+			part_reload_step(p, stop);
 			h->entered = 1;		/* late by its own reload only */
 			h->sync_at = 0;		/* that took time: look again */
 			now = time_now();
-			continue;
+			if (p->state != PART_RESTARTING)
+				continue;
+			if (wait_for(h, &now, end))
+				continue;
+			return NULL;
 		}
 		if (p->state != PART_READY || (h->yielded && !chan_ready(p))) {
 			if (wait_for(h, &now, end))

@@ -7,6 +7,7 @@
 #include "arch/csr.h"
 #include "sk/hm.h"
 #include "sk/sched.h"
+#include "sk/vuart.h"
 #include "vsbi.h"
 
 struct vcpu *sk_trap(struct vcpu *v)
@@ -34,6 +35,9 @@ struct vcpu *sk_trap(struct vcpu *v)
 	if (cause == EXC_INST_GUEST_PAGE || cause == EXC_LOAD_GUEST_PAGE ||
 	    cause == EXC_STORE_GUEST_PAGE)
 		gpa = csr_read(htval) << 2 | (csr_read(stval) & 3);
+	/* Its virtual UART: trap.S saves the full frame, then vuart_trap(). */
+	if (cause != EXC_INST_GUEST_PAGE && vuart_hit(p, gpa))
+		return (struct vcpu *)((uintptr_t)v | VCPU_MMIO);
 	hm_fault(p, cause, csr_read(stval), gpa);
 	return sched_run(this_hart(p));
 }

@@ -66,40 +66,11 @@ static inline void fe25519_add(struct fe25519 *h, const struct fe25519 *f,
 }
 
 /*
- * h = f - g. Adding 4p first keeps every limb non-negative for any g
- * below the documented bound; one carry pass brings the result back to
- * "reduced" so chains of subtractions cannot creep towards overflow.
+ * h = f - g, carried back to "reduced" (see fe25519.c).  Out of line:
+ * inlined at every use it cost over a kilobyte of kernel text.
  */
-static inline void fe25519_sub(struct fe25519 *h, const struct fe25519 *f,
-			       const struct fe25519 *g)
-{
-	const uint64_t four_p0 = (UINT64_C(1) << 53) - 76;
-	const uint64_t four_pi = (UINT64_C(1) << 53) - 4;
-	uint64_t h0, h1, h2, h3, h4;
-
-	h0 = f->v[0] + four_p0 - g->v[0];
-	h1 = f->v[1] + four_pi - g->v[1];
-	h2 = f->v[2] + four_pi - g->v[2];
-	h3 = f->v[3] + four_pi - g->v[3];
-	h4 = f->v[4] + four_pi - g->v[4];
-
-	h1 += h0 >> 51;
-	h0 &= FE25519_MASK;
-	h2 += h1 >> 51;
-	h1 &= FE25519_MASK;
-	h3 += h2 >> 51;
-	h2 &= FE25519_MASK;
-	h4 += h3 >> 51;
-	h3 &= FE25519_MASK;
-	h0 += 19 * (h4 >> 51);
-	h4 &= FE25519_MASK;
-
-	h->v[0] = h0;
-	h->v[1] = h1;
-	h->v[2] = h2;
-	h->v[3] = h3;
-	h->v[4] = h4;
-}
+void fe25519_sub(struct fe25519 *h, const struct fe25519 *f,
+		 const struct fe25519 *g);
 
 static inline void fe25519_neg(struct fe25519 *h, const struct fe25519 *f)
 {

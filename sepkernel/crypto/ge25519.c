@@ -70,22 +70,28 @@ static void ge25519_dbl(struct ge25519_p1p1 *r, const struct fe25519 *x,
 }
 
 /*
- * r = p + q or p - q for a cached q (add-2008-hwcd-3, a = -1).
- * Subtracting uses -q = (-X, Y, Z, -T): Y+X and Y-X trade places and
- * the sign of the 2dT term flips.
+ * r = p + q or p - q (add-2008-hwcd-3, a = -1), q given as Y+X, Y-X,
+ * 2dT and Z, or z == NULL for an affine table point (Z = 1: mixed
+ * addition, one multiplication fewer).  Subtracting uses
+ * -q = (-X, Y, Z, -T): Y+X and Y-X trade places and the sign of the
+ * 2dT term flips.  One function for both forms keeps the kernel small.
  */
-static void ge25519_add_cached(struct ge25519_p1p1 *r,
-			       const struct ge25519_p3 *p,
-			       const struct ge25519_cached *q, int negate)
+static void __attribute__((noinline))
+ge25519_add(struct ge25519_p1p1 *r, const struct ge25519_p3 *p,
+	    const struct fe25519 *ypx, const struct fe25519 *ymx,
+	    const struct fe25519 *t2d, const struct fe25519 *z, int negate)
 {
 	struct fe25519 a, b, c, d, t;
 
 	fe25519_sub(&t, &p->y, &p->x);
-	fe25519_mul(&a, &t, negate ? &q->ypx : &q->ymx);
+	fe25519_mul(&a, &t, negate ? ypx : ymx);
 	fe25519_add(&t, &p->y, &p->x);
-	fe25519_mul(&b, &t, negate ? &q->ymx : &q->ypx);
-	fe25519_mul(&c, &p->t, &q->t2d);
-	fe25519_mul(&d, &p->z, &q->z);
+	fe25519_mul(&b, &t, negate ? ymx : ypx);
+	fe25519_mul(&c, &p->t, t2d);
+	if (z)
+		fe25519_mul(&d, &p->z, z);
+	else
+		d = p->z;
 	fe25519_add(&d, &d, &d);		/* 2 Z1 Z2, sum of two */
 
 	fe25519_sub(&r->x, &b, &a);		/* E */
@@ -99,29 +105,18 @@ static void ge25519_add_cached(struct ge25519_p1p1 *r,
 	}
 }
 
-/* Mixed addition with an affine table point: as above with Z2 = 1. */
+static void ge25519_add_cached(struct ge25519_p1p1 *r,
+			       const struct ge25519_p3 *p,
+			       const struct ge25519_cached *q, int negate)
+{
+	ge25519_add(r, p, &q->ypx, &q->ymx, &q->t2d, &q->z, negate);
+}
+
 static void ge25519_add_niels(struct ge25519_p1p1 *r,
 			      const struct ge25519_p3 *p,
 			      const struct ge25519_niels *q, int negate)
 {
-	struct fe25519 a, b, c, d, t;
-
-	fe25519_sub(&t, &p->y, &p->x);
-	fe25519_mul(&a, &t, negate ? &q->ypx : &q->ymx);
-	fe25519_add(&t, &p->y, &p->x);
-	fe25519_mul(&b, &t, negate ? &q->ymx : &q->ypx);
-	fe25519_mul(&c, &p->t, &q->t2d);
-	fe25519_add(&d, &p->z, &p->z);
-
-	fe25519_sub(&r->x, &b, &a);
-	fe25519_add(&r->y, &b, &a);
-	if (negate) {
-		fe25519_sub(&r->z, &d, &c);
-		fe25519_add(&r->t, &d, &c);
-	} else {
-		fe25519_add(&r->z, &d, &c);
-		fe25519_sub(&r->t, &d, &c);
-	}
+	ge25519_add(r, p, &q->ypx, &q->ymx, &q->t2d, NULL, negate);
 }
 
 /*

@@ -2,8 +2,7 @@
 /*
  * sha512.c - SHA-512 (FIPS 180-4).
  *
- * Structured like sha256.c: 16-word schedule ring, rounds unrolled by
- * eight so the working variables rotate by renaming.
+ * 16-word schedule ring, one round per loop turn (see sha512_block).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -91,58 +90,38 @@ static inline uint64_t sha512_sched(uint64_t w[16], unsigned int i)
 	return w[i & 15];
 }
 
-#define SHA512_ROUND(a, b, c, d, e, f, g, h, i, wi)			\
-	do {								\
-		uint64_t t1_ = (h) + (sha512_ror(e, 14) ^		\
-			sha512_ror(e, 18) ^ sha512_ror(e, 41)) +	\
-			((g) ^ ((e) & ((f) ^ (g)))) +			\
-			sha512_k[i] + (wi);				\
-		(d) += t1_;						\
-		(h) = t1_ + (sha512_ror(a, 28) ^ sha512_ror(a, 34) ^	\
-			sha512_ror(a, 39)) +				\
-			(((a) & (b)) | ((c) & ((a) | (b))));		\
-	} while (0)
-
+/*
+ * One block, one round per loop turn.  The kernel hashes only a few
+ * hundred bytes with SHA-512 (inside Ed25519, over a fixed-size
+ * message), so this is written for size, not speed: packages go
+ * through BLAKE2b.
+ */
 static void sha512_block(uint64_t state[8], const uint8_t *p)
 {
-	uint64_t w[16];
-	uint64_t a = state[0], b = state[1], c = state[2], d = state[3];
-	uint64_t e = state[4], f = state[5], g = state[6], h = state[7];
-	unsigned int i;
+	uint64_t w[16], v[8];
+	unsigned int i, j;
 
 	for (i = 0; i < 16; i++)
 		w[i] = sha512_load_be64(p + 8 * i);
+	for (i = 0; i < 8; i++)
+		v[i] = state[i];
+	for (i = 0; i < 80; i++) {
+		uint64_t a = v[0], e = v[4];
+		uint64_t t1 = v[7] + (sha512_ror(e, 14) ^ sha512_ror(e, 18) ^
+				      sha512_ror(e, 41)) +
+			      (v[6] ^ (e & (v[5] ^ v[6]))) + sha512_k[i] +
+			      (i < 16 ? w[i] : sha512_sched(w, i));
+		uint64_t t2 = (sha512_ror(a, 28) ^ sha512_ror(a, 34) ^
+			       sha512_ror(a, 39)) +
+			      ((a & v[1]) | (v[2] & (a | v[1])));
 
-	/* Rounds 0..15 use the message words as loaded. */
-	for (i = 0; i < 16; i += 8) {
-		SHA512_ROUND(a, b, c, d, e, f, g, h, i + 0, w[i + 0]);
-		SHA512_ROUND(h, a, b, c, d, e, f, g, i + 1, w[i + 1]);
-		SHA512_ROUND(g, h, a, b, c, d, e, f, i + 2, w[i + 2]);
-		SHA512_ROUND(f, g, h, a, b, c, d, e, i + 3, w[i + 3]);
-		SHA512_ROUND(e, f, g, h, a, b, c, d, i + 4, w[i + 4]);
-		SHA512_ROUND(d, e, f, g, h, a, b, c, i + 5, w[i + 5]);
-		SHA512_ROUND(c, d, e, f, g, h, a, b, i + 6, w[i + 6]);
-		SHA512_ROUND(b, c, d, e, f, g, h, a, i + 7, w[i + 7]);
+		for (j = 7; j > 0; j--)
+			v[j] = v[j - 1];
+		v[4] += t1;
+		v[0] = t1 + t2;
 	}
-	for (; i < 80; i += 8) {
-		SHA512_ROUND(a, b, c, d, e, f, g, h, i + 0, sha512_sched(w, i + 0));
-		SHA512_ROUND(h, a, b, c, d, e, f, g, i + 1, sha512_sched(w, i + 1));
-		SHA512_ROUND(g, h, a, b, c, d, e, f, i + 2, sha512_sched(w, i + 2));
-		SHA512_ROUND(f, g, h, a, b, c, d, e, i + 3, sha512_sched(w, i + 3));
-		SHA512_ROUND(e, f, g, h, a, b, c, d, i + 4, sha512_sched(w, i + 4));
-		SHA512_ROUND(d, e, f, g, h, a, b, c, i + 5, sha512_sched(w, i + 5));
-		SHA512_ROUND(c, d, e, f, g, h, a, b, i + 6, sha512_sched(w, i + 6));
-		SHA512_ROUND(b, c, d, e, f, g, h, a, i + 7, sha512_sched(w, i + 7));
-	}
-
-	state[0] += a;
-	state[1] += b;
-	state[2] += c;
-	state[3] += d;
-	state[4] += e;
-	state[5] += f;
-	state[6] += g;
-	state[7] += h;
+	for (i = 0; i < 8; i++)
+		state[i] += v[i];
 }
 
 void sha512_init(struct sha512_ctx *c)

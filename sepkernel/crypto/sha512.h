@@ -2,7 +2,7 @@
 /*
  * sha512.h - SHA-512 (FIPS 180-4), as used by Ed25519.
  *
- * Same shape as sha256.h.
+ * Streaming interface plus a one-shot helper; the context holds no pointers.
  */
 #ifndef SK_CRYPTO_SHA512_H
 #define SK_CRYPTO_SHA512_H

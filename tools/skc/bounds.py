@@ -6,9 +6,11 @@ time, checked here so that `make check` refuses what it could not.
   the chosen console (OP_TICKS, LINE_TICKS, measured: see README, Time);
 - the guard against the shortest slot;
 - every major frame within range (the default plan sums slots);
-- the kernel's fixed reserve: code, stacks, channel buffers, G-stage pool;
-- check_reload(): the hook for the reload-time checks (restart window,
-  watchdog against a partition's reload time in major frames).
+- the kernel's fixed reserve: code, stacks, channel buffers, G-stage pool.
+
+The reload-time checks (a restartable partition's reload in major frames
+against its watchdog and restart window) are reload.py's, called by
+main.py after the layout, which they need.
 """
 
 from . import layout
@@ -66,7 +68,6 @@ def check(diag, system, parts, plans):
         return
     _check_frames(diag, system, plans)
     _check_guard(diag, system, plans)
-    check_reload(diag, system, parts, plans)
 
 
 def _check_frames(diag, system, plans):
@@ -145,11 +146,4 @@ def check_reserve(diag, system, parts, chans):
                    "reduce channel depth or msg_size (use shared channels for bulk "
                    "data), or use fewer partitions")
         return False
-    return True
-
-
-def check_reload(diag, system, parts, plans):
-    """Hook for the integrity work: each restartable partition's reload
-    time in major frames against its watchdog and restart window.  It is
-    called by check() with the validated plans; it reports nothing yet."""
     return True

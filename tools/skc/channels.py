@@ -17,13 +17,14 @@ from .diag import fmt_value, suggest, type_name
 from .schema import BAD, Section, _ok, sanitize_name, time_max
 
 CHAN_KEYS = ("name", "kind", "from", "to", "msg_size", "depth", "refresh",
-             "size", "policy")
+             "size", "types", "policy")
 POLICY_KEYS = ("types", "max_size", "max_per_frame")
 KINDS = ("queuing", "sampling", "shared")
 KIND_ID = {"queuing": 1, "sampling": 2, "shared": 3}
 ONLY = {"depth": "queuing", "refresh": "sampling", "size": "shared"}
 MAX_READERS = {"queuing": 1, "sampling": 8, "shared": 8}
 CHAN_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
+TYPE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 MSG_MAX = 4096
 DEPTH_MAX = 1024
 WINDOW_MAX = 16 * u.MIB
@@ -47,6 +48,8 @@ class Channel:
     types: int = (1 << 64) - 1
     max_size: int = 0
     max_per_frame: int = 0
+    tnames: dict = field(default_factory=dict)  # named types: name -> tag
+    proto: object = None        # the Protocol governing it (protocol.py)
     win_hpa: int = 0            # filled by layout.py
     line: int = 0
 
@@ -132,6 +135,9 @@ def _check_channel(diag, i, t, by_name):
         if "msg_size" in t and c.kind == "shared":
             sec.bad("msg_size", "shared channels carry no messages",
                     "remove msg_size; give the window's size = \"64K\"")
+        if "types" in t and c.kind == "shared":
+            sec.bad("types", "shared windows carry no typed messages",
+                    "remove types, or use a queuing or sampling channel")
         if "policy" in t and c.kind == "shared":
             sec.bad("policy", "shared windows are not copied, so no policy applies",
                     "remove policy, or use a queuing or sampling channel")
@@ -143,6 +149,7 @@ def _check_channel(diag, i, t, by_name):
             c.readers = None
         _check_sizes(sec, t, c)
         if c.kind != "shared":
+            _check_types(sec, t, c)
             _check_policy(sec, t, c)
     return c
 
@@ -220,6 +227,44 @@ def _check_sizes(sec, t, c):
     c.max_size = c.msg_size
 
 
+def _check_types(sec, t, c):
+    """types = { open = 1, sign = 2 }: the channel's named type tags.
+
+    Naming them makes them the channel's vocabulary: only these tags
+    pass (policy.types may narrow them further), and the kernel prints
+    them by name.
+    """
+    names = t.get("types")
+    if names is None:
+        return
+    if not isinstance(names, dict) or not names:
+        sec.bad("types", "expected a table of type names and tags, not %s" %
+                ("an empty table" if isinstance(names, dict) else type_name(names)),
+                "write types = { open = 1, sign = 2 }" +
+                ("; a list of allowed tags goes in policy = { types = [1, 2] }"
+                 if isinstance(names, list) else ""))
+        return
+    seen = {}
+    for name, tag in names.items():
+        path = sec.path + ("types", name)
+        what = "%s: types.%s = %s" % (c.label, name, fmt_value(tag))
+        if not TYPE_NAME_RE.match(name):
+            sec.diag.error(path, "%s: invalid type name: must match [a-z][a-z0-9_]{0,15}"
+                           % what, 'rename it, e.g. "%s"' %
+                           (re.sub(r"[^a-z0-9_]", "_", name.lower()).lstrip("_0123456789")
+                            [:16] or "t%s" % tag))
+        elif not u.is_int(tag) or not 0 <= tag <= 63:
+            sec.diag.error(path, "%s: a type tag is an integer 0..63" % what,
+                           "use a tag from 0 to 63")
+        elif tag in seen:
+            sec.diag.error(path, "%s: tag %d is already named %s" % (what, tag, seen[tag]),
+                           "give each name its own tag")
+        else:
+            seen[tag] = name
+            c.tnames[name] = tag
+    c.types = sum(1 << x for x in c.tnames.values()) if c.tnames else c.types
+
+
 def _check_policy(sec, t, c):
     pol = t.get("policy")
     if pol is None:
@@ -232,10 +277,24 @@ def _check_policy(sec, t, c):
     ps = Section(sec.diag, path, c.label + ": policy", pol, POLICY_KEYS)
     ps.check_unknown()
     types = pol.get("types")
+    if types is not None and c.tnames and isinstance(types, list):
+        named = [x for x in types if isinstance(x, str)]
+        unknown = [x for x in named if x not in c.tnames]
+        if unknown:
+            ps.bad("types", 'type "%s" is not one of the channel\'s types' % unknown[0],
+                   suggest(unknown[0], c.tnames, "value"))
+            return
+        types = [c.tnames[x] if isinstance(x, str) else x for x in types]
+        extra = [x for x in types if u.is_int(x) and not c.types >> x & 1]
+        if extra and all(0 <= x <= 63 for x in extra):
+            ps.bad("types", "tag %d is not one of the channel's named types" % extra[0],
+                   "name it in the channel's types, or use the names: %s" %
+                   ", ".join('"%s"' % n for n in c.tnames))
+            return
     if types is not None:
         if not isinstance(types, list) or not all(u.is_int(x) for x in types):
-            ps.bad("types", "expected an array of type tags (integers 0..63)",
-                   "write types = [1, 2]")
+            ps.bad("types", "expected an array of type tags (integers 0..63)" +
+                   (" or names" if c.tnames else ""), "write types = [1, 2]")
         elif not types:
             ps.bad("types", "an empty list allows no message: the channel could never "
                    "carry one", "list the allowed type tags, or remove types to allow all")

@@ -27,7 +27,7 @@ def render(template, system, part, channels=()):
             args += "\t\t%s = %s;\n" % (k, _quote(v))
         else:
             args += "\t\t%s = /bits/ 64 <0x%x>;\n" % (k, v)
-    return string.Template(template).substitute(
+    text = string.Template(template).substitute(
         name=part.name,
         id=part.id,
         system=system.name,
@@ -36,6 +36,7 @@ def render(template, system, part, channels=()):
         mem_lo="0x%x" % (part.memory & 0xffffffff),
         args=args,
         channels=_render_channels(part, channels))
+    return text + _render_uart(part)
 
 
 def _render_channels(part, channels):
@@ -66,6 +67,32 @@ def _render_channels(part, channels):
             s += "\t\t\tread-only;\n" if port.dir == "receive" else ""
         s += "\t\t};\n"
     return s + "\t};\n"
+
+
+# The virtual 16550 (sepkernel/core/vuart.c): byte registers at offsets
+# 0..7 of an unmapped page; QEMU virt's address and clock, so drivers
+# written for that board (U-Boot, Linux's 8250) find what they expect.
+UART_BASE = 0x10000000
+UART_CLOCK = 3686400
+
+
+def _render_uart(part):
+    """With uart = true: a serial node and /chosen/stdout-path.
+
+    A second root block, which dtc merges into the first: the template's
+    /chosen stays whatever else fills it (bootargs, initrd)."""
+    if not getattr(part, "uart", False):
+        return ""
+    node = "/soc/serial@%x" % UART_BASE
+    return ("\n/ {\n\taliases {\n\t\tserial0 = \"%s\";\n\t};\n\n"
+            "\tchosen {\n\t\tstdout-path = \"%s\";\n\t};\n\n"
+            "\tsoc {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n"
+            "\t\tcompatible = \"simple-bus\";\n\t\tranges;\n\n"
+            "\t\tserial@%x {\n\t\t\tcompatible = \"ns16550a\";\n"
+            "\t\t\treg = <0x0 0x%x 0x0 0x100>;\n"
+            "\t\t\tclock-frequency = <%d>;\n"
+            "\t\t\treg-shift = <0>;\n\t\t\treg-io-width = <1>;\n"
+            "\t\t};\n\t};\n};\n" % (node, node, UART_BASE, UART_BASE, UART_CLOCK))
 
 
 def compile_dts(text):

@@ -8,7 +8,8 @@ from . import bounds, layout
 from . import units as u
 
 
-def write_all(outdir, final_dir, src, system, parts, plans, limit, chans=()):
+def write_all(outdir, final_dir, src, system, parts, plans, limit, chans=(),
+              protos=()):
     """Write every output into outdir; paths inside refer to final_dir."""
     for p in parts:
         _write(outdir, p.name + ".bin", p.flat)
@@ -16,9 +17,10 @@ def write_all(outdir, final_dir, src, system, parts, plans, limit, chans=()):
         _write(outdir, p.name + ".dtb", p.dtb)
         _write(outdir, p.name + ".pkg", p.pkg)
     _write(outdir, "blobs.S", blobs_s(final_dir, src, parts, limit).encode())
-    _write(outdir, "system.c", system_c(src, system, parts, plans, chans).encode())
+    _write(outdir, "system.c", system_c(src, system, parts, plans, chans,
+                                        protos).encode())
     _write(outdir, "layout.json", layout_json(system, parts, plans, limit,
-                                              chans).encode())
+                                              chans, protos).encode())
     _write(outdir, "qemu.args", ("-smp %d -m %dM\n" %
                                  (system.harts, system.memory // u.MIB)).encode())
 
@@ -53,6 +55,78 @@ def _c_str(s):
     return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _protocols_c(protos):
+    """Protocol tables: next-state and restart tables, names, state words."""
+    out = []
+    for pr in protos:
+        k = pr.id
+        out.append("/* protocol \"%s\": %d states x %d triggers */\n" %
+                   (pr.name, len(pr.states), len(pr.triggers)))
+        out.append("static const char *const sk_proto_states_%d[%d] = { %s };\n" %
+                   (k, len(pr.states), ", ".join(_c_str(x) for x in pr.states)))
+        out.append("static const char *const sk_proto_trigs_%d[%d] = { %s };\n" %
+                   (k, len(pr.triggers), ", ".join(_c_str(pr.trigger_name(i))
+                                                   for i in range(len(pr.triggers)))))
+        nst = len(pr.states)
+        cols = pr.delta_table()
+        out.append("/* [1 + trigger][state]: 0x100 (a move) + 2 x (next - state); "
+                   "0 refused */\n")
+        out.append("static const uint16_t sk_proto_delta_%d[%d] = {\n" % (k, len(cols)))
+        for j in range(len(pr.triggers) + 1):
+            out.append("\t%s\t/* %s */\n" % (" ".join("0x%x," % x for x in
+                                                    cols[j * nst:(j + 1) * nst]),
+                                            pr.trigger_name(j - 1) if j else "none"))
+        out.append("};\n")
+        rs = pr.restart_table()
+        out.append("static const uint8_t sk_proto_restart_%d[%d] = { %s };\n" %
+                   (k, len(rs), ", ".join(str(x) for x in rs)))
+        out.append("static struct sk_proto_state sk_proto_st_%d\n\t__attribute__((section("
+                   "\".sk_noinit\")));\n\n" % k)
+    if protos:
+        out.append("static const struct sk_proto_desc sk_protos[%d] = {\n" % len(protos))
+    for pr in protos:
+        k = pr.id
+        fields = [
+            ("name", _c_str(pr.name)),
+            ("nstates", len(pr.states)),
+            ("ntrig", len(pr.triggers)),
+            ("initial", pr.initial),
+            ("trace", int(pr.trace)),
+            ("side", "{ %d, %d }" % (pr.sides[0].id, pr.sides[1].id)),
+            ("delta", "sk_proto_delta_%d" % k),
+            ("restart", "sk_proto_restart_%d" % k),
+            ("states", "sk_proto_states_%d" % k),
+            ("triggers", "sk_proto_trigs_%d" % k),
+            ("st", "&sk_proto_st_%d" % k),
+        ]
+        out.append("\t[%d] = {\n" % k)
+        out.extend("\t\t.%s = %s,\n" % (a, b) for a, b in fields)
+        out.append("\t},\n")
+    if protos:
+        out.append("};\n\n")
+    return "".join(out)
+
+
+def _chan_proto_c(c):
+    """A channel's type-name and type-to-trigger tables, if it has them."""
+    out = []
+    if c.tnames:
+        n = max(c.tnames.values()) + 1
+        names = ["0"] * n
+        for name, tag in c.tnames.items():
+            names[tag] = _c_str(name)
+        out.append("static const char *const sk_chan_tnames_%d[%d] = { %s };\n" %
+                   (c.id, n, ", ".join(names)))
+    if c.proto:
+        col = [0] * 64
+        for i, (tc, tag) in enumerate(c.proto.triggers):
+            if tc is c:
+                col[tag] = 2 * (i + 1) * len(c.proto.states)   # bytes
+        out.append("static const uint16_t sk_chan_pcol_%d[64] = { %s };\n" %
+                   (c.id, ", ".join(str(x) for x in col)))
+    return "".join(out)
+
+
 def _channels_c(chans):
     """Channel descriptors, their kernel-only storage and each partition's ports."""
     out = []
@@ -62,6 +136,7 @@ def _channels_c(chans):
                        "section(\".sk_noinit\")));\n" % (c.id, c.buf_size()))
         out.append("static struct sk_chan_state sk_chan_st_%d\n\t__attribute__((section("
                    "\".sk_noinit\")));\n" % c.id)
+        out.append(_chan_proto_c(c))
     if chans:
         out.append("\nstatic const struct sk_chan_desc sk_chans[%d] = {\n" % len(chans))
     for c in chans:
@@ -87,6 +162,12 @@ def _channels_c(chans):
             ("buf", "sk_chan_buf_%d" % c.id if c.buf_size() else "0"),
             ("st", "&sk_chan_st_%d" % c.id),
         ]
+        if c.proto:
+            fields += [("proto", "&sk_protos[%d]" % c.proto.id),
+                       ("proto_col", "sk_chan_pcol_%d" % c.id)]
+        if c.tnames:
+            fields += [("ntype_names", max(c.tnames.values()) + 1),
+                       ("type_names", "sk_chan_tnames_%d" % c.id)]
         out.append("\t[%d] = {\t/* %s */\n" % (c.id, c.label))
         out.extend("\t\t.%s = %s,\n" % (k, v) for k, v in fields)
         out.append("\t},\n")
@@ -110,7 +191,7 @@ def _ports_c(parts):
     return "".join(out)
 
 
-def system_c(src, system, parts, plans, chans=()):
+def system_c(src, system, parts, plans, chans=(), protos=()):
     """The static tables of sk/system.h."""
     out = [_header(src), '#include "sk/system.h"\n\n']
     for p in parts:
@@ -135,6 +216,7 @@ def system_c(src, system, parts, plans, chans=()):
                    (h, plan.major_frame, len(plan.slots), slots))
     out.append("};\n\n")
 
+    out.append(_protocols_c(protos))
     out.append(_channels_c(chans))
     out.append(_ports_c(parts))
     out.append("static const struct sk_part_desc sk_parts[%d] = {\n" % len(parts))
@@ -167,6 +249,7 @@ def system_c(src, system, parts, plans, chans=()):
             ("watchdog", "%dU" % p.watchdog),
             ("nports", len(p.ports)),
             ("ports", "sk_ports_%d" % p.id if p.ports else "0"),
+            ("uart", int(bool(p.uart))),
         ]
         out.append("\t[%d] = {\n" % p.id)
         out.extend("\t\t.%s = %s,\n" % (k, v) for k, v in fields)
@@ -181,11 +264,15 @@ def system_c(src, system, parts, plans, chans=()):
                "\t.console_sbi = %d,\n\t.guest_counters = %d,\n"
                "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
+               "\t.nprotos = %d,\n\t.protos = %s,\n"
+               "\t.console_input = %d,\n"
                "\t.line_ticks = %dUL,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
-                "sk_chans" if chans else "0", audit,
+                "sk_chans" if chans else "0", audit, len(protos),
+                "sk_protos" if protos else "0",
+                next((p.id + 1 for p in parts if p.name == system.console_input), 0),
                 bounds.LINE_TICKS[system.console]))
 
     pages = sum(layout.pool_pages(p) for p in parts)
@@ -197,8 +284,30 @@ def system_c(src, system, parts, plans, chans=()):
     return "".join(out)
 
 
-def layout_json(system, parts, plans, limit, chans=()):
+# layout.json writes addresses as hex strings ("0x80200000"), as people
+# read them; sizes and times stay integers.  Readers turn them back with
+# int(v, 16) (harness/sk.py: layout()).
+ADDRESS_KEYS = ("kernel_base", "kernel_limit", "ram_hpa", "entry", "win_gpa",
+                "win_hpa")
+
+
+def _hex_addresses(o):
+    if isinstance(o, dict):
+        return {k: ("0x%x" % v if k in ADDRESS_KEYS and isinstance(v, int)
+                    and not isinstance(v, bool) else _hex_addresses(v))
+                for k, v in o.items()}
+    if isinstance(o, list):
+        return [_hex_addresses(v) for v in o]
+    return o
+
+
+def layout_json(system, parts, plans, limit, chans=(), protos=()):
     """Where everything went, for people and for the test harness."""
+    return json.dumps(_hex_addresses(_layout_doc(system, parts, plans, limit,
+                                                 chans, protos)), indent=2) + "\n"
+
+
+def _layout_doc(system, parts, plans, limit, chans=(), protos=()):
     doc = {
         "system": system.name,
         "harts": system.harts,
@@ -209,12 +318,16 @@ def layout_json(system, parts, plans, limit, chans=()):
         "kernel_limit": limit,
         "pool_pages": sum(layout.pool_pages(p) for p in parts),
         "partitions": [{
-            "name": p.name, "id": p.id, "hart": p.hart,
+            "name": p.name, "id": p.id, "hart": p.hart, "vmid": p.id + 1,
+            "image": os.path.abspath(p.image_path),
             "ram_hpa": p.ram_hpa, "ram_size": p.memory, "entry": p.elf.entry,
             "pkg_size": len(p.pkg), "image_size": p.image_size,
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
             "cfg_off": p.cfg_off, "cfg_size": p.cfg_size,
-            "sha256": p.sha256,
+            "blake2b": p.blake2b,
+            # Worst-case major frames from a restart to running again
+            # (tools/skc/reload.py); null if it may never restart.
+            "reload_frames": getattr(p, "reload_frames", None),
             "ports": [{"channel": pt.chan.name, "dir": pt.dir, "win_gpa": pt.win_gpa}
                       for pt in p.ports],
         } for p in parts],
@@ -224,8 +337,28 @@ def layout_json(system, parts, plans, limit, chans=()):
             "readers": [r.name for r in c.readers], "msg_size": c.msg_size,
             "depth": c.depth, "refresh": c.refresh, "size": c.size,
             "win_hpa": c.win_hpa, "types": c.types, "max_size": c.max_size,
-            "max_per_frame": c.max_per_frame,
+            "max_per_frame": c.max_per_frame, "type_names": c.tnames,
+            "protocol": c.proto.name if c.proto else None,
         } for c in chans],
+        # Protocols as state machines, for people and for `make report`.
+        "protocols": [{
+            "name": pr.name, "id": pr.id,
+            "partitions": [p.name for p in pr.sides],
+            "channels": [c.name for c in pr.channels],
+            "states": pr.states, "initial": pr.states[pr.initial],
+            "final": [pr.states[s] for s in sorted(pr.final)],
+            "on_restart": pr.states[pr.on_restart], "trace": pr.trace,
+            "transitions": pr.transitions,
+            "triggers": [pr.trigger_name(i) for i in range(len(pr.triggers))],
+            "next": [[None if x == 0xff else pr.states[x]
+                      for x in pr.next_table()[s * len(pr.triggers):
+                                               (s + 1) * len(pr.triggers)]]
+                     for s in range(len(pr.states))],
+            "restart": {p.name: [pr.states[x] for x in
+                                 pr.restart_table()[i * len(pr.states):
+                                                    (i + 1) * len(pr.states)]]
+                        for i, p in enumerate(pr.sides)},
+        } for pr in protos],
         "guard": system.guard,
         "epoch": system.epoch,
         "plans": [{
@@ -236,4 +369,4 @@ def layout_json(system, parts, plans, limit, chans=()):
                       for s in plan.slots],
         } for h, plan in enumerate(plans)],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return doc

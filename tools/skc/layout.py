@@ -33,7 +33,7 @@ def cfg_entry(p):
         "max_restarts": p.max_restarts, "restart_window": p.restart_window,
         "watchdog": p.watchdog, "critical": p.critical,
         "system_rights": p.system_rights, "args": p.args,
-        "image_sha256": hashlib.sha256(p.flat).hexdigest(),
+        "image_blake2b": hashlib.blake2b(p.flat).hexdigest(),
     }
 
 
@@ -45,10 +45,12 @@ def make_package(p):
     p.image_size = len(p.flat)
     p.dtb_off, p.dtb_size = len(img), len(p.dtb)
     p.cfg_off, p.cfg_size = len(img) + len(dtb), len(p.cfg)
-    # No padding after the config entry: every byte of a package is signed
-    # and hashed at each boot and restart, so none is wasted on zeros.
+    # No padding after the config entry: every byte of a package is hashed
+    # at each boot and restart, so none is wasted on zeros.
     p.pkg = img + dtb + p.cfg
-    p.sha256 = hashlib.sha256(p.pkg).hexdigest()
+    # The one digest the kernel prints in event=verified and the build
+    # signs (tools/sksign.py: Ed25519 over a prefix and this digest).
+    p.blake2b = hashlib.blake2b(p.pkg).hexdigest()
 
 
 def kernel_limit(parts):

@@ -9,7 +9,8 @@ import sys
 import tomllib
 from types import SimpleNamespace
 
-from . import bounds, channels, emit, image, layout, sched, schema
+from . import (argschema, bounds, channels, depfile, emit, image, layout,
+               protocol, reload, sched, schema)
 from . import units as u
 from .diag import Diag
 from .locate import Locator
@@ -116,7 +117,9 @@ def compile_config(path, search_dirs):
     system = schema.check_system(diag, doc)
     parts = schema.check_partitions(diag, doc, system)
     chans = channels.check_channels(diag, doc, parts, system)
+    protos = protocol.check_protocols(diag, doc, chans)
     image.check_images(diag, parts, os.path.dirname(path) or ".", search_dirs)
+    argschema.check(diag, parts)
     plans = sched.build_plans(diag, doc, system, parts)
     bounds.check(diag, system, parts, plans)
 
@@ -126,10 +129,12 @@ def compile_config(path, search_dirs):
         limit = layout.build(diag, system, parts, chans)
         if limit is not None and not bounds.check_reserve(diag, system, parts, chans):
             limit = None
+    if limit is not None and plans is not None and system.guard is not None:
+        reload.check(diag, system, parts, plans)
     if diag or limit is None or plans is None:
         return diag, None
     return diag, SimpleNamespace(system=system, parts=parts, plans=plans,
-                                 limit=limit, channels=chans)
+                                 limit=limit, channels=chans, protocols=protos)
 
 
 def _remove(path):
@@ -188,6 +193,8 @@ def main(argv=None):
         print("ok: %s (%d partition%s, %d hart%s)" %
               (a.config, len(model.parts), "" if len(model.parts) == 1 else "s",
                s.harts, "" if s.harts == 1 else "s"))
+        for line in reload.summary(model.parts):
+            print(line)
         return 0
 
     tmp = out + ".tmp"
@@ -195,7 +202,10 @@ def main(argv=None):
         _remove(tmp)
         os.makedirs(tmp)
         emit.write_all(tmp, out, a.config, s, model.parts, model.plans, model.limit,
-                       model.channels)
+                       model.channels, model.protocols)
+        with open(os.path.join(tmp, "system.d"), "w") as f:
+            f.write(depfile.text(os.path.join(out, "system.c"),
+                                 depfile.inputs(a.config, model.parts)))
         _remove(out)
         os.rename(tmp, out)
     except OSError as e:
@@ -208,4 +218,6 @@ def main(argv=None):
     print("skc: %s -> %s: %d partition%s, %d hart%s, kernel_limit 0x%x, pool %d pages"
           % (a.config, out, len(model.parts), "" if len(model.parts) == 1 else "s",
              s.harts, "" if s.harts == 1 else "s", model.limit, pool))
+    for line in reload.summary(model.parts):
+        print(line)
     return 0

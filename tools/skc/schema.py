@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from . import units as u
 from .diag import fmt_value, suggest, type_name
 
-TOP_KEYS = ("system", "partition", "schedule", "channel")
+TOP_KEYS = ("system", "partition", "schedule", "channel", "protocol")
 SYSTEM_KEYS = ("name", "harts", "memory", "slot", "stop_after", "board", "guard",
                "epoch", "on_reject", "audit", "audit_depth", "channel_memory",
-               "console", "counters")
+               "console", "counters", "console_input")
 CONSOLES = ("uart", "sbi")
 REJECT_ACTIONS = ("continue", "halt")
 PART_KEYS = ("name", "image", "memory", "hart", "on_fault", "max_restarts",
              "restart_window", "watchdog", "critical", "system_rights",
-             "allow_unscheduled", "phys", "args")
+             "allow_unscheduled", "phys", "args", "uart")
 FAULT_ACTIONS = ("halt", "restart")
 
 SYSTEM_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
@@ -48,6 +48,7 @@ class System:
     channel_memory: int = 512 * u.KIB
     console: str = "uart"       # the kernel drives the UART, or asks the SBI
     counters: bool = False      # partitions may read cycle and instret
+    console_input: str = None   # the partition the board UART's input goes to
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Partition:
     critical: bool = False
     system_rights: bool = False
     allow_unscheduled: bool = False
+    uart: bool = False          # a virtual 16550 at guest-physical 0x10000000
     phys: int = None
     args: dict = field(default_factory=dict)
     args_ok: bool = True
@@ -182,8 +184,8 @@ def sanitize_name(name, maxlen):
 def check_top(diag, doc):
     """Unknown top-level keys and the shapes of the main tables."""
     for k, v in doc.items():
-        if k == "channel":
-            continue            # channels.py speaks for these
+        if k in ("channel", "protocol"):
+            continue            # channels.py and protocol.py speak for these
         if k not in TOP_KEYS:
             what = "table" if isinstance(v, (dict, list)) else "key"
             diag.error((k,), 'unknown top-level %s "%s"' % (what, k),
@@ -302,6 +304,12 @@ def check_system(diag, doc):
         con = BAD
     s.console = _ok(con)
     s.counters = _ok(sec.get("counters", "bool", default=False))
+    ci = sysd.get("console_input")
+    if ci is not None and not isinstance(ci, str):
+        sec.bad("console_input", "expected a partition name, not %s" % type_name(ci),
+                'write console_input = "NAME" with the name of a [[partition]]')
+    else:
+        s.console_input = ci
     return s
 
 
@@ -327,6 +335,7 @@ def check_partitions(diag, doc, system):
     parts = [_check_partition(diag, i, t, system) for i, t in enumerate(tables)]
     _check_unique_names(diag, parts)
     _check_explicit_phys(diag, parts, system)
+    _check_console_input(diag, parts, system)
     return parts
 
 
@@ -385,7 +394,7 @@ def _check_partition(diag, i, t, system):
     p.watchdog = _ok(sec.in_range(
         "watchdog", sec.get("watchdog", "int", default=0), 0, u.U32_MAX,
         "use a count of major frames from 0 (no watchdog) to %d" % u.U32_MAX))
-    for key in ("critical", "system_rights", "allow_unscheduled"):
+    for key in ("critical", "system_rights", "allow_unscheduled", "uart"):
         setattr(p, key, _ok(sec.get(key, "bool", default=False)))
 
     phys = sec.get("phys", u.parse_addr, default=None)
@@ -515,3 +524,17 @@ def _check_explicit_phys(diag, parts, system):
                 break
         else:
             placed.append(p)
+
+
+def _check_console_input(diag, parts, system):
+    """[system] console_input names one existing partition."""
+    name = system.console_input
+    if name is None:
+        return
+    names = [p.name for p in parts if p.name is not None]
+    if name not in names:
+        diag.error(("system", "console_input"),
+                   'system: console_input = "%s": no partition of that name' % name,
+                   suggest(name, names, "value") if names else
+                   "name the [[partition]] that should read the console")
+        system.console_input = None

@@ -65,8 +65,8 @@ sk_trap_entry:
 	sret
 
 .Lslow:
-	andi	t0, a0, VCPU_SYNC
-	bnez	t0, .Lsync
+	andi	t0, a0, VCPU_SYNC | VCPU_MMIO
+	bnez	t0, .Lflagged
 .Lswitch:
 	andi	t2, a0, VCPU_DISCARD
 	bnez	t2, .Lload
@@ -102,6 +102,49 @@ sk_trap_entry:
 	ld	s9, VCPU_X(25)(a0)
 	ld	s10, VCPU_X(26)(a0)
 	ld	s11, VCPU_X(27)(a0)
+	j	.Lresume
+
+/*
+ * A guest access to its virtual UART (VCPU_MMIO): the emulator may read
+ * or write any general register, so store the callee-saved half too,
+ * call vuart_trap(), and load them back (it may have written one)
+ * before going on as after sk_trap().  Only this path pays for it.
+ */
+.Lflagged:
+	andi	t0, a0, VCPU_MMIO
+	beqz	t0, .Lsync
+	sd	gp, VCPU_X(3)(t1)
+	sd	tp, VCPU_X(4)(t1)
+	sd	s0, VCPU_X(8)(t1)
+	sd	s1, VCPU_X(9)(t1)
+	sd	s2, VCPU_X(18)(t1)
+	sd	s3, VCPU_X(19)(t1)
+	sd	s4, VCPU_X(20)(t1)
+	sd	s5, VCPU_X(21)(t1)
+	sd	s6, VCPU_X(22)(t1)
+	sd	s7, VCPU_X(23)(t1)
+	sd	s8, VCPU_X(24)(t1)
+	sd	s9, VCPU_X(25)(t1)
+	sd	s10, VCPU_X(26)(t1)
+	sd	s11, VCPU_X(27)(t1)
+	mv	a0, t1
+	call	vuart_trap
+	csrr	t1, sscratch
+	ld	gp, VCPU_X(3)(t1)
+	ld	tp, VCPU_X(4)(t1)
+	ld	s0, VCPU_X(8)(t1)
+	ld	s1, VCPU_X(9)(t1)
+	ld	s2, VCPU_X(18)(t1)
+	ld	s3, VCPU_X(19)(t1)
+	ld	s4, VCPU_X(20)(t1)
+	ld	s5, VCPU_X(21)(t1)
+	ld	s6, VCPU_X(22)(t1)
+	ld	s7, VCPU_X(23)(t1)
+	ld	s8, VCPU_X(24)(t1)
+	ld	s9, VCPU_X(25)(t1)
+	ld	s10, VCPU_X(26)(t1)
+	ld	s11, VCPU_X(27)(t1)
+	bne	a0, t1, .Lslow
 	j	.Lresume
 
 /*

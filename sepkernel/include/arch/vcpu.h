@@ -53,6 +53,9 @@ struct vcpu {
 #define VCPU_DISCARD	1UL
 /* ... and this bit when it must be entered at exactly vcpu->sync_at. */
 #define VCPU_SYNC	2UL
+/* ... and this one when its fault was an access to its virtual UART:
+ * trap.S saves the whole frame and calls vuart_trap() (core/vuart.c). */
+#define VCPU_MMIO	4UL
 
 #ifndef __ASSEMBLER__
 _Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "sepc");

@@ -23,6 +23,9 @@ int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 		  uint64_t type);
 long monitor_deny(struct part *p, int chan, int reason, unsigned call,
 		  long err);
+long monitor_err(int reason);
+long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
+			long err, const char *state, const char *type);
 void monitor_summary(void);
 
 /* Copy a message into a queuing or sampling channel (also the kernel's). */

@@ -26,6 +26,9 @@ struct cons_q {
 
 void uart_putc(char c);
 void cons_init(void);
+int uart_getc(void);
+/* A byte of console input (board UART or SBI getchar), or -1. */
+int cons_getc(void);
 
 /* One kernel line: "[sk] " + formatted text + newline, never interleaved. */
 void sk_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

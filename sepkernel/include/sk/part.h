@@ -6,16 +6,25 @@
 #include <stdint.h>
 #include "arch/vcpu.h"
 #include "sk/console.h"
+#include "crypto/blake2b.h"
 #include "sk/system.h"
 
 struct hart;
+
+/* A partition's virtual 16550 (core/vuart.c): the registers it can set. */
+struct vuart {
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	uint8_t thri;		/* THR-empty interrupt pending (IIR) */
+	uint8_t shown;		/* this line's start was shown early (a prompt) */
+	uint32_t idle_polls;	/* empty receiver polls since its last output */
+};
 
 #define SK_LINE_MAX	160
 
 enum part_state {
 	PART_READY = 0,		/* runs in its slots */
 	PART_STOPPED,		/* halted for good */
-	PART_RESTARTING,	/* to be reloaded at the start of its next slot */
+	PART_RESTARTING,	/* being reloaded, chunk by chunk, in its own slots */
 };
 
 struct part {
@@ -28,7 +37,12 @@ struct part {
 	uint32_t window_restarts;	/* inside the current restart window */
 	uint64_t window_frame;	/* frame where that window began */
 	uint64_t slots;		/* slots it was given */
-	uint64_t restart_cost;	/* ticks a reload takes, measured at boot */
+	uint64_t rl_off;	/* reload: bytes hashed (then cleared) so far */
+	uint64_t rl_frame;	/* reload: the frame it was asked for */
+	uint64_t rl_hash_cost;	/* ticks of one hash+copy chunk, worst seen */
+	uint64_t rl_clear_cost;	/* ticks of one clear chunk, worst seen */
+	struct blake2b_ctx rl_hash;	/* reload: the digest so far */
+	uint8_t digest[BLAKE2B_DIGEST_SIZE];	/* verified at boot */
 	const char *restart_cause;
 	uint32_t denials;
 	uint64_t kick_frame;	/* frame of the last watchdog kick */
@@ -40,6 +54,7 @@ struct part {
 	uint32_t line_len;
 	char line[SK_LINE_MAX];
 	struct cons_q cq;	/* finished lines waiting for the console */
+	struct vuart uart;	/* with [partition] uart = true */
 };
 
 extern struct part sk_part_table[];
@@ -50,9 +65,10 @@ static inline struct part *part_get(unsigned id)
 }
 void part_boot_all(void);
 void part_restart(struct part *p, const char *cause);
-void part_restart_now(struct part *p);
+void part_reload_step(struct part *p, uint64_t deadline);
 void part_stop(struct part *p, const char *reason);
 int part_flush_line(struct part *p);
+int part_putc(struct part *p, char c);
 const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
 			   int write);
 

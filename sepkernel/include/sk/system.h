@@ -13,6 +13,7 @@
 #define SK_GUEST_RAM_BASE	0x80000000UL	/* its RAM starts here */
 #define SK_GUEST_DTB_BASE	0x7fe00000UL	/* its device tree, read-only */
 #define SK_GUEST_WIN_BASE	0xc0000000UL	/* shared channel windows */
+#define SK_GUEST_UART_BASE	0x10000000UL	/* virtual 16550, never mapped */
 
 #define SK_PAGE_SIZE		4096UL
 
@@ -43,7 +44,10 @@ struct sk_chan_state {
 	uint32_t rate_count;	/* messages passed in rate_frame */
 	uint64_t rate_frame;	/* writer's major frame being counted */
 	uint64_t stamp;		/* sampling: time of the last write */
+	uint32_t seen[SK_CHAN_MAX_READERS];	/* sampling: seq each reader last got */
 };
+
+struct sk_proto_desc;
 
 /* One channel, fixed at build time: one writer, its readers, a policy. */
 struct sk_chan_desc {
@@ -64,6 +68,44 @@ struct sk_chan_desc {
 	uint32_t max_per_frame;	/* messages per writer's major frame, 0 = any */
 	uint8_t *buf;		/* kernel-only storage: depth slots (queuing), 1 (sampling) */
 	struct sk_chan_state *st;
+	/* Stateful policy: the protocol it belongs to (proto.c), or none. */
+	const struct sk_proto_desc *proto;
+	const uint16_t *proto_col;	/* [type tag] = byte offset of its column in proto->delta */
+	uint8_t ntype_names;
+	const char *const *type_names;	/* [type tag] = its name, or 0 */
+};
+
+/*
+ * A protocol: a state machine over the messages of queuing channels
+ * between two partitions.  Its state and a count of moves share one
+ * word, moves << 8 | state << 1 (the state doubled is its byte offset
+ * in a column of 16-bit entries), only ever changed by compare-and-swap
+ * (see proto.c).  The table holds, per trigger (a channel and a type)
+ * and state, what a permitted send adds to the word: one move (1 << 8)
+ * plus the change of the doubled state; 0 means refused.  Column 0 is
+ * all zeros: the column of every type that no transition names.
+ */
+#define SK_PROTO_STATE(w)	((unsigned)((w) & 0xff) >> 1)
+#define SK_PROTO_MOVES(w)	((w) >> 8)
+#define SK_PROTO_MOVE		0x100
+
+struct sk_proto_state {
+	uint64_t word;		/* moves << 8 | state << 1 */
+	uint32_t denials;
+};
+
+struct sk_proto_desc {
+	const char *name;
+	uint8_t nstates;
+	uint8_t ntrig;		/* distinct (channel, type) triggers */
+	uint8_t initial;
+	uint8_t trace;		/* print every move (event=proto) */
+	uint16_t side[2];	/* the two partitions */
+	const uint16_t *delta;	/* [(1 + trigger) * nstates + state], 0 = refused */
+	const uint8_t *restart;	/* [side * nstates + state] = state after a restart */
+	const char *const *states;	/* names, for events */
+	const char *const *triggers;	/* "chan.type", for events */
+	struct sk_proto_state *st;
 };
 
 #define SK_PORT_SEND	1
@@ -111,6 +153,8 @@ struct sk_part_desc {
 	/* Channel grants. */
 	uint16_t nports;
 	const struct sk_port *ports;
+
+	uint8_t uart;		/* a virtual 16550 at SK_GUEST_UART_BASE */
 };
 
 /* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
@@ -143,6 +187,10 @@ struct sk_system {
 	uint32_t nchans;
 	const struct sk_chan_desc *chans;
 	uint32_t audit_chan;	/* 1 + index of the audit channel, 0 = none */
+	uint32_t nprotos;
+	const struct sk_proto_desc *protos;
+	uint32_t console_input;	/* 1 + id of the partition the board UART's
+				 * input goes to, 0 = none */
 	uint64_t line_ticks;	/* bound on writing one console line, ticks */
 };
 

@@ -3,11 +3,19 @@
 #ifndef SK_VERIFY_H
 #define SK_VERIFY_H
 
+#include "crypto/blake2b.h"
 #include "sk/system.h"
 
-/* 0 if d's package carries a valid signature; else prints the rejection. */
-int verify_part(const struct sk_part_desc *d);
-/* Print d's measured-boot record: the SHA-256 of its package. */
-void measure_part(const struct sk_part_desc *d);
+/* Length of the scheme's prefix in the signed message (see verify.c). */
+#define VERIFY_CONTEXT_SIZE	32
+
+/* Probe for Zbb once at boot: the package hash uses rori if it is there. */
+void verify_probe(void);
+/*
+ * 0 if d's signature covers this package digest; prints the measured-
+ * boot record (event=verified) or the rejection.
+ */
+int verify_digest(const struct sk_part_desc *d,
+		  const uint8_t digest[BLAKE2B_DIGEST_SIZE]);
 
 #endif /* SK_VERIFY_H */

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vuart.c - the virtual 16550 UART of a partition with uart = true, and
+ * the console input that the board UART delivers to one partition.
+ *
+ * Unmodified guests (U-Boot, Linux's 8250 driver) want a UART, not a
+ * hypercall.  The partition's page at guest-physical 0x10000000 is never
+ * mapped in its G-stage table, so every access to it is a guest-page
+ * fault.  sk_trap() recognises the page and returns with VCPU_MMIO;
+ * trap.S then saves the guest's callee-saved registers too (the fast
+ * path keeps them live in the hart's registers) and calls vuart_trap()
+ * with the whole register file in the vcpu.  We read the faulting
+ * instruction, decode it, act on the register and step over it.
+ *
+ * Registers are one byte wide at offsets 0..7 (reg-shift 0).  An
+ * aligned access of 1, 2, 4 or 8 bytes at offset o acts on register o
+ * alone (loads zero-extend it, lb sign-extends, stores take the low
+ * byte); anything else in the page - other offsets, misaligned or
+ * spanning accesses, FP and atomic instructions - is a contained fault.
+ *
+ * The work per access is bounded: at most one console line is written
+ * (as for a DBCN call) and at most RX_FILL bytes are taken from the
+ * board UART, well inside the time-partitioning guard.
+ */
+#include "arch/csr.h"
+#include "sk/console.h"
+#include "sk/hm.h"
+#include "sk/lib.h"
+#include "sk/sched.h"
+#include "sk/vuart.h"
+
+/* 16550 register offsets and bits (what guests program). */
+#define UART_RBR	0	/* read: receive buffer; write: THR */
+#define UART_IER	1
+#define UART_IIR	2	/* read: interrupt id; write: FCR */
+#define UART_LCR	3
+#define UART_MCR	4
+#define UART_LSR	5
+#define UART_MSR	6
+#define UART_SCR	7
+#define UART_NREGS	8
+
+#define IER_RDI		0x01	/* receive data interrupt */
+#define IER_THRI	0x02	/* transmitter empty interrupt */
+#define IIR_NONE	0x01
+#define IIR_THRI	0x02
+#define IIR_RDI		0x04
+#define IIR_FIFO	0xc0	/* 16550A: FIFOs enabled */
+#define FCR_ENABLE	0x01
+#define FCR_CLEAR_RX	0x02
+#define LCR_DLAB	0x80	/* offsets 0, 1 are the divisor latch */
+#define MCR_LOOP	0x10
+#define LSR_DR		0x01
+#define LSR_THRE	0x20
+#define LSR_TEMT	0x40
+#define MSR_IDLE	0xb0	/* DCD, DSR, CTS: a line that is up */
+
+/* After this many empty receiver polls with nothing written in between,
+ * the guest is waiting for input: show its partial line (a prompt). */
+#define IDLE_FLUSH	32
+
+/*
+ * Console input: a small ring, filled from the board UART by the owner
+ * (the console_input partition) whenever it looks for input, on its own
+ * hart.  Polling from the owner's reads needs no interrupt routing and
+ * costs nothing while nobody reads; QEMU holds back further bytes while
+ * the board UART's receiver is full, so nothing typed is lost.
+ */
+#define RX_SIZE		64
+#define RX_FILL		16	/* bytes moved per poll: bounded work */
+
+static struct {
+	uint8_t buf[RX_SIZE];
+	uint32_t head, tail;	/* free-running; only the owner's hart */
+} rx;
+
+static int rx_owner(const struct part *p)
+{
+	return sk_system.console_input == p->desc->id + 1u;
+}
+
+/* Bytes waiting for p (0 for every partition but the owner). */
+static uint32_t rx_ready(struct part *p)
+{
+	if (!rx_owner(p))
+		return 0;
+	for (int i = 0; i < RX_FILL && rx.tail - rx.head < RX_SIZE; i++) {
+		int c = cons_getc();
+
+		if (c < 0)
+			break;
+		rx.buf[rx.tail++ % RX_SIZE] = (uint8_t)c;
+	}
+	return rx.tail - rx.head;
+}
+
+/*
+ * An empty poll.  After a run of them the guest waits for input: show
+ * its partial line (a prompt) once; what it echoes of the typed text
+ * then goes out as the next line when the line ends.
+ */
+static void rx_idle(struct part *p)
+{
+	struct vuart *u = &p->uart;
+
+	if (++u->idle_polls == IDLE_FLUSH && p->line_len && !u->shown) {
+		part_flush_line(p);
+		u->shown = 1;
+	}
+}
+
+static int rx_pop(struct part *p)
+{
+	if (!rx_ready(p)) {
+		rx_idle(p);
+		return -1;
+	}
+	return rx.buf[rx.head++ % RX_SIZE];
+}
+
+int vuart_getchar(struct part *p)
+{
+	return rx_pop(p);
+}
+
+size_t vuart_read(struct part *p, char *buf, size_t n)
+{
+	size_t i = 0;
+	int c;
+
+	while (i < n && (c = rx_pop(p)) >= 0)
+		buf[i++] = (char)c;
+	return i;
+}
+
+void vuart_reset(struct part *p)
+{
+	memset(&p->uart, 0, sizeof(p->uart));
+}
+
+/* Loopback (MCR bit 4) wires DTR, RTS, OUT1, OUT2 to DSR, CTS, RI, DCD. */
+static uint8_t msr_read(const struct vuart *u)
+{
+	if (!(u->mcr & MCR_LOOP))
+		return MSR_IDLE;
+	return (u->mcr & 0x01) << 5 | (u->mcr & 0x02) << 3 |
+	       (u->mcr & 0x04) << 4 | (u->mcr & 0x08) << 4;
+}
+
+static uint8_t reg_read(struct part *p, unsigned r)
+{
+	struct vuart *u = &p->uart;
+	uint8_t fifo = u->fcr & FCR_ENABLE ? IIR_FIFO : 0;
+	int c;
+
+	switch (r) {
+	case UART_RBR:
+		if (u->lcr & LCR_DLAB)
+			return u->dll;
+		c = rx_pop(p);
+		return c < 0 ? 0 : (uint8_t)c;
+	case UART_IER:
+		return u->lcr & LCR_DLAB ? u->dlm : u->ier;
+	case UART_IIR:
+		if ((u->ier & IER_RDI) && rx_ready(p))
+			return fifo | IIR_RDI;
+		if ((u->ier & IER_THRI) && u->thri) {
+			u->thri = 0;	/* reading IIR acknowledges it */
+			return fifo | IIR_THRI;
+		}
+		return fifo | IIR_NONE;
+	case UART_LCR:
+		return u->lcr;
+	case UART_MCR:
+		return u->mcr;
+	case UART_LSR:
+		if (rx_ready(p))
+			return LSR_TEMT | LSR_THRE | LSR_DR;
+		rx_idle(p);
+		return LSR_TEMT | LSR_THRE;
+	case UART_MSR:
+		return msr_read(u);
+	}
+	return u->scr;
+}
+
+/* Returns 1 when the store must run again (the console queue is full). */
+static int reg_write(struct part *p, unsigned r, uint8_t val)
+{
+	struct vuart *u = &p->uart;
+
+	switch (r) {
+	case UART_RBR:			/* THR */
+		if (u->lcr & LCR_DLAB) {
+			u->dll = val;
+			return 0;
+		}
+		if (!(u->mcr & MCR_LOOP)) {	/* loopback: nothing leaves */
+			int r = part_putc(p, (char)val);
+
+			cons_drain(p);		/* only what fits before its stop */
+			if (r < 0)
+				return 1;	/* its own time: it stores again */
+		}
+		u->thri = 1;		/* sent at once: empty again */
+		return 0;
+	case UART_IER:
+		if (u->lcr & LCR_DLAB) {
+			u->dlm = val;
+			return 0;
+		}
+		if (!(u->ier & IER_THRI))
+			u->thri = 1;	/* enabling it on an empty THR fires */
+		u->ier = val & 0x0f;
+		return 0;
+	case UART_IIR:			/* FCR */
+		u->fcr = val & 0xc9;
+		if ((val & FCR_CLEAR_RX) && rx_owner(p))
+			rx.head = rx.tail;
+		return 0;
+	case UART_LCR:
+		u->lcr = val;
+		return 0;
+	case UART_MCR:
+		u->mcr = val & 0x1f;
+		return 0;
+	case UART_SCR:
+		u->scr = val;
+		return 0;
+	}
+	/* LSR and MSR are read-only. */
+	return 0;
+}
+
+/* One decoded load or store. */
+struct mmio_op {
+	uint8_t store;
+	uint8_t width;		/* bytes */
+	uint8_t sign;		/* the load sign-extends */
+	uint8_t reg;		/* rd of a load, rs2 of a store */
+	uint8_t len;		/* instruction length in bytes */
+};
+
+/*
+ * The integer loads and stores, full (opcodes LOAD, STORE) and
+ * compressed (c.lw c.ld c.sw c.sd, c.lwsp c.ldsp c.swsp c.sdsp).
+ * FP loads and stores, atomics and anything else return 0.
+ */
+static int decode(uint32_t in, struct mmio_op *op)
+{
+	uint32_t f3;
+
+	if ((in & 3) == 3) {
+		f3 = (in >> 12) & 7;
+		op->len = 4;
+		if ((in & 0x7f) == 0x03 && f3 != 7) {	/* lb lh lw ld lbu lhu lwu */
+			op->store = 0;
+			op->width = 1 << (f3 & 3);
+			op->sign = !(f3 & 4);
+			op->reg = (in >> 7) & 31;
+			return 1;
+		}
+		if ((in & 0x7f) == 0x23 && f3 <= 3) {	/* sb sh sw sd */
+			op->store = 1;
+			op->width = 1 << f3;
+			op->sign = 0;
+			op->reg = (in >> 20) & 31;
+			return 1;
+		}
+		return 0;
+	}
+	f3 = (in >> 13) & 7;
+	op->len = 2;
+	op->sign = 1;
+	op->width = f3 & 1 ? 8 : 4;	/* x1x: word, x11: double */
+	op->store = f3 >= 6;
+	if ((f3 & 6) != 2 && (f3 & 6) != 6)
+		return 0;		/* c.fld c.fsd, c.addi4spn ... */
+	switch (in & 3) {
+	case 0:				/* c.lw c.ld c.sw c.sd: x8..x15 */
+		op->reg = 8 + ((in >> 2) & 7);
+		return 1;
+	case 2:				/* c.lwsp c.ldsp, c.swsp c.sdsp */
+		op->reg = op->store ? (in >> 2) & 31 : (in >> 7) & 31;
+		return op->store || op->reg;	/* c.lwsp x0 is reserved */
+	}
+	return 0;
+}
+
+/*
+ * The instruction that faulted: htinst when the hart gives a transformed
+ * instruction (bit 0 set; bit 1 clear for a compressed original),
+ * otherwise read from guest memory at sepc with hlvx.hu, which walks the
+ * guest's own page tables with execute permission, as the fetch did.
+ * Returns its length, 0 if it cannot be read.
+ */
+static unsigned fetch(struct vcpu *v, uint32_t *in)
+{
+	uint64_t tinst = csr_read(htinst);
+	long lo, hi;
+
+	if (tinst & 1) {
+		*in = (uint32_t)tinst | 2;
+		return tinst & 2 ? 4 : 2;
+	}
+	lo = vuart_fetch16(v->sepc);
+	if (lo < 0)
+		return 0;
+	if ((lo & 3) != 3) {
+		*in = (uint32_t)lo;
+		return 2;
+	}
+	hi = vuart_fetch16(v->sepc + 2);
+	if (hi < 0)
+		return 0;
+	*in = (uint32_t)lo | (uint32_t)hi << 16;
+	return 4;
+}
+
+struct vcpu *vuart_trap(struct vcpu *v)
+{
+	struct part *p = (struct part *)v;
+	uint64_t cause = csr_read(scause), tval = csr_read(stval);
+	uint64_t gpa = csr_read(htval) << 2 | (tval & 3);
+	unsigned off = gpa & (SK_PAGE_SIZE - 1), len;
+	struct mmio_op op;
+	uint32_t in;
+
+	/* Read every CSR above before fetch(): a failed read clobbers them. */
+	len = fetch(v, &in);
+	if (!len || !decode(in, &op) ||
+	    op.store != (cause == EXC_STORE_GUEST_PAGE) ||
+	    off % op.width || off + op.width > UART_NREGS ||
+	    (tval & (SK_PAGE_SIZE - 1)) != off) {
+		hm_fault(p, cause, tval, gpa);
+		return sched_run(this_hart(p));
+	}
+	if (op.store) {
+		if (reg_write(p, off, op.reg ? (uint8_t)v->x[op.reg] : 0))
+			return v;	/* sepc unchanged: the store runs again */
+	} else {
+		uint64_t val = reg_read(p, off);
+
+		if (op.sign && op.width == 1)
+			val = (uint64_t)(int64_t)(int8_t)val;
+		if (op.reg)		/* a load into x0 only has its effect */
+			v->x[op.reg] = val;
+	}
+	v->sepc += len;
+	return v;
+}
