@@ -12,6 +12,8 @@
  * everything queued, then gives its slot away; it prints a line per
  * `report` requests served (default 1000), and "alive" every `alive`
  * idle slots (default 0: never), so a scenario sees it carry on.
+ * stamp = 1 (needs [system] counters) puts its instret into each reply,
+ * for the bench's doorbell-to-wakeup figure.
  */
 #include <stdio.h>
 #include "sk.h"
@@ -26,6 +28,7 @@ struct gw_rep {
 	uint32_t seq;
 	uint32_t type;
 	uint64_t mac;
+	uint64_t stamp;	/* with stamp = 1: instret as it replied (bench) */
 };
 
 static const uint64_t key = 0x6b657973746f7265UL;	/* never leaves */
@@ -44,6 +47,7 @@ int main(void)
 	int req = sk_chan("req"), rep = sk_chan("rep");
 	uint64_t report = sk_arg_u64("report", 1000);
 	uint64_t alive = sk_arg_u64("alive", 0);
+	uint64_t stamp = sk_arg_u64("stamp", 0);
 	uint64_t served = 0, idle = 0;
 
 	if (req < 0 || rep < 0)
@@ -60,6 +64,9 @@ int main(void)
 			r.type = mi.type;
 			r.mac = keyed_hash(mi.type, q.data,
 					   q.len > sizeof(q.data) ? 0 : q.len);
+			r.stamp = 0;
+			if (stamp)
+				__asm__ volatile("rdinstret %0" : "=r"(r.stamp));
 			if (sk_send(rep, &r, sizeof(r), mi.type))
 				printf("gwkeys: reply %u lost\n", q.seq);
 			any = 1;

@@ -12,6 +12,8 @@
  *   gw=window   the shared window "bulk": poll for its doorbell, read
  *               it, a refused writable mapping, a child's store killed
  *               by SIGSEGV, the next doorbell, then power off
+ *   gw=bench,N  N single round trips timed by instret (needs [system]
+ *               counters and the keystore's stamp = 1)
  *   gw=attack   as test, then read the keystore's memory through
  *               /dev/mem: a contained guest fault, Linux stops
  *   otherwise   a console shell: "sign TEXT", "mac TEXT", "dump" (a type
@@ -60,6 +62,7 @@ struct gw_rep {
 	uint seq;
 	uint type;
 	ulong mac;
+	ulong stamp;	/* the keystore's instret as it replied (bench) */
 };
 
 static long sys(long n, long a, long b, long c, long d, long e, long f)
@@ -374,6 +377,65 @@ static void window(void)
 	window_round(fd, w);
 }
 
+static ulong rd_instret(void)
+{
+	ulong v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+static ulong rd_time(void)
+{
+	ulong v;
+
+	__asm__ volatile("rdtime %0" : "=r"(v));
+	return v;
+}
+
+/*
+ * One request at a time: instructions (every mode, every partition:
+ * under QEMU's -icount the hart's instret) and time per round trip, and
+ * from the keystore's reply (its instret, stamped before it rang the
+ * doorbell) to this program holding the reply.
+ */
+static void bench(uint n)
+{
+	ulong rt = 0, rt_min = ~0UL, wake = 0, wake_min = ~0UL, ticks = 0;
+	struct gw_rep r;
+	char b[16];
+
+	for (uint i = 0; i < n; i++) {
+		ulong i0 = rd_instret(), t0 = rd_time(), i1;
+
+		ask(1, i, b, msg_of(b, i));
+		if (sys(SYS_read, rep_fd, (long)&r, sizeof(r), 0, 0, 0) !=
+		    sizeof(r) || r.seq != i) {
+			out("skctl: bench lost a reply\n");
+			return;
+		}
+		i1 = rd_instret();
+		ticks += rd_time() - t0;
+		rt += i1 - i0;
+		rt_min = i1 - i0 < rt_min ? i1 - i0 : rt_min;
+		wake += i1 - r.stamp;
+		wake_min = i1 - r.stamp < wake_min ? i1 - r.stamp : wake_min;
+	}
+	out("skctl: bench n=");
+	num(n, 0);
+	out(" rt_avg=");
+	num(rt / n, 0);
+	out(" rt_min=");
+	num(rt_min, 0);
+	out(" wake_avg=");
+	num(wake / n, 0);
+	out(" wake_min=");
+	num(wake_min, 0);
+	out(" ticks_avg=");
+	num(ticks / n, 0);
+	out("\n");
+}
+
 static void shell(long sensor)
 {
 	char line[80];
@@ -442,6 +504,10 @@ void skctl_main(long argc, char **argv, char **envp)
 	sensor = open_dev("/dev/sk/readings", O_RDWR);
 	if (req_fd < 0 || rep_fd < 0)
 		halt();
+	if (prefix(mode, "bench")) {
+		bench(mode[5] == ',' ? (uint)atou(mode + 6) : 100);
+		halt();
+	}
 	if (!prefix(mode, "test") && !prefix(mode, "attack"))
 		shell(sensor);
 	attack = prefix(mode, "attack");
