@@ -132,3 +132,24 @@ def test_shared_window_from_linux_read_only_and_its_doorbell_wakes_poll():
     assert "child writing the window killed by signal 11" in lines
     assert not run.of("fault")
     run.one("stop", part="linux", reason="srst_shutdown")
+
+
+def test_the_demo_on_the_console():
+    """configs/gateway.toml as README shows it: typed commands."""
+    from sk import Session
+    with Session(ROOT / "configs/gateway.toml", timeout=120) as s:
+        s.expect(r"skctl> ", timeout=60)
+        s.send("sign hello\r")
+        sig = s.expect(r"signature 0x([0-9a-f]+)")
+        s.expect(r"skctl> ")
+        s.send("dump\r")
+        s.expect(r"ask the keystore to dump its key -> errno 13")
+        s.expect(r"skctl> ")
+        s.send("peek\r")
+        s.expect(r"event=stop part=linux reason=load_guest_page_fault")
+        s.close(wait=1)
+    run = s.run
+    assert int(sig.group(1), 16) == mac(1, b"hello")
+    run.one("deny", part="linux", chan="req", reason="type")
+    assert run.one("fault", part="linux")["action"] == "halt"
+    assert not any("must not happen" in l for l in run.output["linux"])

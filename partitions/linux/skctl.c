@@ -305,6 +305,7 @@ static void peek(void)
 {
 	long fd = open_dev("/dev/mem", O_RDWR | O_SYNC);
 	volatile ulong *p;
+	ulong v;
 
 	if (fd < 0)
 		return;
@@ -315,8 +316,9 @@ static void peek(void)
 		said("mmap /dev/mem", (long)p);
 		return;
 	}
+	v = *p;
 	out("skctl: read ");
-	num(*p, 1);
+	num(v, 1);
 	out(" (must not happen)\n");
 }
 
