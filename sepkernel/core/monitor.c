@@ -23,7 +23,7 @@ static const char *const reason_names[] = { SK_AUDIT_REASONS(SK_AUDIT_NAME) };
 #undef SK_AUDIT_NAME
 
 static uint32_t audit_dropped;		/* audit channel was full */
-static volatile uint32_t audit_lock;		/* the audit channel has many writers */
+static struct ticket_lock audit_lock;	/* the audit channel has many writers */
 
 int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 		  uint64_t type)
@@ -103,12 +103,12 @@ long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
 		const struct sk_chan_desc *c = &sk_system.chans[chan];
 		char num[3];
 
-		sk_event("event=deny part=%s chan=%s reason=%s state=%s type=%s",
-			 p->desc->name, cname, reason_names[reason],
-			 c->proto->states[state], type_name(c, type, num));
+		part_event(p, "event=deny part=%s chan=%s reason=%s state=%s type=%s",
+			   p->desc->name, cname, reason_names[reason],
+			   c->proto->states[state], type_name(c, type, num));
 	} else
-		sk_event("event=deny part=%s chan=%s reason=%s", p->desc->name,
-			 cname, reason_names[reason]);
+		part_event(p, "event=deny part=%s chan=%s reason=%s", p->desc->name,
+			   cname, reason_names[reason]);
 	if (sk_system.audit_chan) {
 		struct sk_audit_rec r = {
 			.time = time_now(), .part = p->desc->id,
@@ -118,12 +118,13 @@ long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
 			.state = (short)state,
 		};
 
-		spin_lock(&audit_lock);
+		ticket_lock(&audit_lock);
 		if (chan_put(&sk_system.chans[sk_system.audit_chan - 1], &r,
 			     sizeof(r), 0))
 			audit_dropped++;
-		spin_unlock(&audit_lock);
+		ticket_unlock(&audit_lock);
 	}
+	cons_drain(p);
 	return err;
 }
 

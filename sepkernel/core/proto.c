@@ -60,10 +60,10 @@ proto_trace(struct part *p, const struct sk_chan_desc *c, uint64_t cur,
 {
 	const struct sk_proto_desc *pr = c->proto;
 
-	sk_event("event=proto name=%s n=%lu from=%s to=%s on=%s part=%s",
-		 pr->name, SK_PROTO_MOVES(nxt), pr->states[SK_PROTO_STATE(cur)],
-		 pr->states[SK_PROTO_STATE(nxt)],
-		 pr->triggers[col / pr->nstates - 1], p->desc->name);
+	part_event(p, "event=proto name=%s n=%lu from=%s to=%s on=%s part=%s",
+		   pr->name, SK_PROTO_MOVES(nxt), pr->states[SK_PROTO_STATE(cur)],
+		   pr->states[SK_PROTO_STATE(nxt)],
+		   pr->triggers[col / pr->nstates - 1], p->desc->name);
 }
 
 /*
@@ -136,10 +136,10 @@ again:
 		to = pr->restart[side * pr->nstates + SK_PROTO_STATE(cur)];
 		nxt = (SK_PROTO_MOVES(cur) + 1) << 8 | to << 1;
 		PROTO_CAS(&pr->st->word, cur, nxt, again);
-		sk_event("event=proto name=%s n=%lu from=%s to=%s on=restart part=%s",
-			 pr->name, SK_PROTO_MOVES(nxt),
-			 pr->states[SK_PROTO_STATE(cur)], pr->states[to],
-			 p->desc->name);
+		part_event(p, "event=proto name=%s n=%lu from=%s to=%s on=restart part=%s",
+			   pr->name, SK_PROTO_MOVES(nxt),
+			   pr->states[SK_PROTO_STATE(cur)], pr->states[to],
+			   p->desc->name);
 	}
 }
 
