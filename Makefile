@@ -112,7 +112,7 @@ image: $(OUT)/image.elf
 # Boot halted under QEMU's gdb stub (a free port) and attach gdb-multiarch
 # with the kernel's symbols and PART's; `pbreak LOC` stops in PART only.
 PART	?=
-debug: $(OUT)/image.elf
+debug: deps $(OUT)/image.elf
 	$(PY) tools/skdebug.py --layout $(OUT)/layout.json --image $(OUT)/image.elf \
 		$(if $(PART),--part $(PART)) $(if $(GDB_BATCH),--batch $(GDB_BATCH))
 
