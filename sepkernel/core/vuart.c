@@ -192,7 +192,8 @@ static uint8_t reg_read(struct part *p, unsigned r)
 	return u->scr;
 }
 
-static void reg_write(struct part *p, unsigned r, uint8_t val)
+/* Returns 1 when the store must run again (the console queue is full). */
+static int reg_write(struct part *p, unsigned r, uint8_t val)
 {
 	struct vuart *u = &p->uart;
 
@@ -200,37 +201,43 @@ static void reg_write(struct part *p, unsigned r, uint8_t val)
 	case UART_RBR:			/* THR */
 		if (u->lcr & LCR_DLAB) {
 			u->dll = val;
-			return;
+			return 0;
 		}
-		if (!(u->mcr & MCR_LOOP))	/* loopback: nothing leaves */
-			part_putc(p, (char)val);
+		if (!(u->mcr & MCR_LOOP)) {	/* loopback: nothing leaves */
+			int r = part_putc(p, (char)val);
+
+			cons_drain(p);		/* only what fits before its stop */
+			if (r < 0)
+				return 1;	/* its own time: it stores again */
+		}
 		u->thri = 1;		/* sent at once: empty again */
-		return;
+		return 0;
 	case UART_IER:
 		if (u->lcr & LCR_DLAB) {
 			u->dlm = val;
-			return;
+			return 0;
 		}
 		if (!(u->ier & IER_THRI))
 			u->thri = 1;	/* enabling it on an empty THR fires */
 		u->ier = val & 0x0f;
-		return;
+		return 0;
 	case UART_IIR:			/* FCR */
 		u->fcr = val & 0xc9;
 		if ((val & FCR_CLEAR_RX) && rx_owner(p))
 			rx.head = rx.tail;
-		return;
+		return 0;
 	case UART_LCR:
 		u->lcr = val;
-		return;
+		return 0;
 	case UART_MCR:
 		u->mcr = val & 0x1f;
-		return;
+		return 0;
 	case UART_SCR:
 		u->scr = val;
-		return;
+		return 0;
 	}
 	/* LSR and MSR are read-only. */
+	return 0;
 }
 
 /* One decoded load or store. */
@@ -337,7 +344,8 @@ struct vcpu *vuart_trap(struct vcpu *v)
 		return sched_run(this_hart(p));
 	}
 	if (op.store) {
-		reg_write(p, off, op.reg ? (uint8_t)v->x[op.reg] : 0);
+		if (reg_write(p, off, op.reg ? (uint8_t)v->x[op.reg] : 0))
+			return v;	/* sepc unchanged: the store runs again */
 	} else {
 		uint64_t val = reg_read(p, off);
 

@@ -4,7 +4,7 @@
 import json
 import os
 
-from . import layout
+from . import bounds, layout
 from . import units as u
 
 
@@ -151,6 +151,8 @@ def _channels_c(chans):
             ("writer", c.writer.id if c.writer else "SK_CHAN_KERNEL"),
             ("readers", "{ %s }" % ", ".join(str(r.id) for r in c.readers)),
             ("reader_port", "{ %s }" % ", ".join(str(i) for i in rport)),
+            ("remote_reader", int(bool(c.writer) and
+                                  any(r.hart != c.writer.hart for r in c.readers))),
             ("msg_size", c.msg_size),
             ("depth", c.depth),
             ("refresh", "%dUL" % c.refresh),
@@ -196,11 +198,7 @@ def _ports_c(parts):
 
 def system_c(src, system, parts, plans, chans=(), protos=()):
     """The static tables of sk/system.h."""
-    out = [_header(src), '#include "sk/system.h"\n#include "sk/part.h"\n\n']
-    # The partitions' run-time state, sized exactly; the kernel's hot
-    # paths reach it through the pointers below, never by index.
-    out.append("struct part sk_part_table[%d]\n\t__attribute__((section(\".sk_noinit\")));\n\n"
-               % max(len(parts), 1))
+    out = [_header(src), '#include "sk/system.h"\n\n']
     for p in parts:
         out.append("extern const uint8_t sk_pkg_%d[], sk_sig_%d[];\t/* %s */\n" %
                    (p.id, p.id, p.name))
@@ -212,10 +210,8 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
         out.append("static const struct sk_slot sk_slots_hart%d[%d] = {\n" %
                    (h, len(plan.slots)))
         for s in plan.slots:
-            out.append("\t{ .start = %d, .length = %d, .part = %d, .owner = %s },"
-                       "\t/* %s */\n" %
+            out.append("\t{ .start = %d, .length = %d, .part = %d },\t/* %s */\n" %
                        (s.start, s.length, s.part.id if s.part else -1,
-                        "&sk_part_table[%d]" % s.part.id if s.part else "0",
                         s.part.name if s.part else "idle"))
         out.append("};\n\n")
     out.append("static const struct sk_plan sk_plans[%d] = {\n" % len(plans))
@@ -279,13 +275,15 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
                "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
                "\t.nprotos = %d,\n\t.protos = %s,\n"
-               "\t.console_input = %d,\n};\n\n" %
+               "\t.console_input = %d,\n"
+               "\t.line_ticks = %dUL,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
                 "sk_chans" if chans else "0", audit, len(protos),
                 "sk_protos" if protos else "0",
-                next((p.id + 1 for p in parts if p.name == system.console_input), 0)))
+                next((p.id + 1 for p in parts if p.name == system.console_input), 0),
+                bounds.LINE_TICKS[system.console]))
 
     pages = sum(layout.pool_pages(p) for p in parts)
     out.append("/* G-stage tables: per partition a 16 KiB root, then one page per\n"
