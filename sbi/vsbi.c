@@ -20,12 +20,13 @@
 #define DBCN_MAX_CHUNK		256	/* bytes per call: bounded kernel time */
 
 /*
- * Append one character to p's console line; a full line goes out and
- * the call returns 1.  Only printable ASCII reaches the console: a
- * partition must not be able to start a line of its own ("\v[sk] ...")
- * or drive the terminal.  A tab becomes spaces to the next multiple of
- * eight, a backspace (or DEL) takes back the last character of the
- * line, as a terminal would show it (a shell's "\b \b" erases).
+ * Append one character to p's console line; a finished line is queued
+ * and the call returns 1; -1 if p's console queue is full (the character
+ * is not taken: p must try again).  Only printable ASCII reaches the
+ * console: a partition must not be able to start a line of its own
+ * ("\v[sk] ...") or drive the terminal.  A tab becomes spaces to the next
+ * multiple of eight, a backspace (or DEL) takes back the last character
+ * of the line, as a terminal would show it (a shell's "\b \b" erases).
  */
 int part_putc(struct part *p, char c)
 {
@@ -46,8 +47,8 @@ int part_putc(struct part *p, char c)
 		return flushed;
 	}
 	if (c == '\n' || p->line_len == SK_LINE_MAX) {
-		cons_part_line(p->desc->name, p->line, p->line_len);
-		p->line_len = 0;
+		if (part_flush_line(p))
+			return -1;
 		flushed = 1;
 		if (c == '\n') {
 			p->uart.shown = 0;
@@ -56,6 +57,18 @@ int part_putc(struct part *p, char c)
 	}
 	p->line[p->line_len++] = c >= ' ' && c <= '~' ? c : '?';
 	return flushed;
+}
+
+/* One character from a call that cannot write partially: on a full
+ * queue the ecall runs again (p's own time) once lines have gone out. */
+static int part_putc_retry(struct part *p, struct vcpu *v, char c)
+{
+	int r = part_putc(p, c);
+
+	cons_drain(p);
+	if (r < 0)
+		v->sepc -= 4;
+	return r < 0;
 }
 
 static long base_probe(uint64_t ext)
@@ -113,12 +126,21 @@ static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 			return monitor_deny(p, -1, SK_AUDIT_BAD_ADDRESS, 0xffff,
 					    SBI_ERR_INVALID_PARAM);
 		/*
-		 * At most one line goes out per call (the rest is a partial
-		 * write, as SBI allows), so a call costs a bounded time.
+		 * At most one line is finished per call (the rest is a
+		 * partial write, as SBI allows), so a call costs a bounded
+		 * time; a full queue takes nothing (0 bytes written).
 		 */
-		for (i = 0; i < n;)
-			if (part_putc(p, buf[i++]))
+		for (i = 0; i < n; i++) {
+			int r = part_putc(p, buf[i]);
+
+			if (r < 0)
 				break;
+			if (r) {
+				i++;
+				break;
+			}
+		}
+		cons_drain(p);
 		*val = (long)i;
 		return SBI_SUCCESS;
 	case SBI_DBCN_READ:
@@ -129,9 +151,6 @@ static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 					    SBI_ERR_INVALID_PARAM);
 		/* Only the console_input partition ever gets bytes. */
 		*val = (long)vuart_read(p, (char *)buf, n);
-		return SBI_SUCCESS;
-	case SBI_DBCN_WRITE_BYTE:
-		part_putc(p, (char)a[0]);
 		return SBI_SUCCESS;
 	}
 	return SBI_ERR_NOT_SUPPORTED;
@@ -160,7 +179,6 @@ static int sbi_srst(struct part *p, struct vcpu *v)
 	    (reason > SBI_SRST_REASON_FAILURE && reason < 0xE0000000UL))
 		return ret(v, SBI_ERR_INVALID_PARAM, 0);
 	if (p->desc->flags & SK_PART_F_SYSTEM) {
-		part_flush_line(p);
 		sk_halt(type == SBI_SRST_TYPE_SHUTDOWN ? "system_shutdown" :
 			"system_reset", p->desc->name);
 	}
@@ -260,10 +278,16 @@ static __attribute__((noinline)) int sbi_std(struct part *p, struct vcpu *v,
 		sched_guest_timer(p);
 		return ret(v, SBI_SUCCESS, 0);
 	case SBI_EXT_DBCN:
+		if (v->x[16] == SBI_DBCN_WRITE_BYTE) {
+			if (part_putc_retry(p, v, (char)a[0]))
+				return 1;	/* registers untouched: it runs again */
+			return ret(v, SBI_SUCCESS, 0);
+		}
 		err = sbi_dbcn(p, v->x[16], a, &val);
 		return ret(v, err, val);
 	case SBI_EXT_LEGACY_PUTCHAR:	/* legacy: result in a0 only */
-		part_putc(p, (char)a[0]);
+		if (part_putc_retry(p, v, (char)a[0]))
+			return 1;	/* registers untouched: it runs again */
 		a[0] = 0;
 		return 1;
 	case SBI_EXT_LEGACY_GETCHAR:	/* a byte of console input, or -1 */

@@ -34,8 +34,8 @@ void sk_puts(const char *s)
 	while (n) {
 		struct sk_ret r = sk_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE, n,
 					   (unsigned long)s, 0, 0);
-		if (r.error || r.value <= 0)
-			return;
+		if (r.error || r.value < 0)
+			return;		/* 0: the console queue is full, try again */
 		s += r.value;
 		n -= (size_t)r.value;
 	}

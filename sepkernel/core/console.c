@@ -3,13 +3,28 @@
  * console.c - every line on the console, kernel's or partition's, is
  * written whole under one lock, with its prefix, so the harness can
  * always tell who said what, even with several harts talking at once.
+ *
+ * Writing a line takes time (a few instructions a character on the
+ * UART, an M-mode round trip a character through the SBI), and the
+ * kernel cannot be interrupted meanwhile.  So a path that a partition
+ * starts never writes a line that could run past the partition's stop,
+ * and never waits for another hart: its lines (and the kernel's lines
+ * about it) go to its own queue, and a queued line is written only
+ * when the console lock is free at once and the whole line fits before
+ * the partition must stop (sk_system.line_ticks: the compiler's bound
+ * for one line on this console), or in idle time before the next
+ * boundary.  A partition whose queue is full is told to try again (a
+ * partial DBCN write, a re-executed putchar): its own time, no one
+ * else's.  Lines of kernel-only paths (boot, halt) are written at once.
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include "arch/csr.h"
 #include "sbi_call.h"
 #include "sk/board.h"
 #include "sk/console.h"
 #include "sk/lib.h"
+#include "sk/sched.h"
 #include "sk/spinlock.h"
 #include "sk/system.h"
 #include "sk_abi.h"
@@ -27,18 +42,21 @@ static int my_hart(void)
 	return (int)((sp - (uintptr_t)sk_stacks) / SK_STACK_SIZE);
 }
 
+static int halting_here(void)
+{
+	return halt_owner >= 0 && halt_owner == my_hart();
+}
+
 static void lock(void)
 {
-	if (halt_owner >= 0 && halt_owner == my_hart())
-		return;
-	spin_lock(&cons_lock);
+	if (!halting_here())
+		spin_lock(&cons_lock);
 }
 
 static void unlock(void)
 {
-	if (halt_owner >= 0 && halt_owner == my_hart())
-		return;
-	spin_unlock(&cons_lock);
+	if (!halting_here())
+		spin_unlock(&cons_lock);
 }
 
 /*
@@ -80,26 +98,147 @@ static void puts_n(const char *s, size_t n)
 		cons_putc(*s++);
 }
 
+/* ---- a partition's queue ------------------------------------------------ */
+
+/* Queue the pieces as one line (a '\n' is added); -1 if it does not fit. */
+static int q_line(struct cons_q *q, const char *const *piece,
+		  const size_t *len, int n)
+{
+	uint32_t t = q->tail, need = 1;
+
+	for (int i = 0; i < n; i++)
+		need += (uint32_t)len[i];
+	if (SK_CONS_Q - (t - __atomic_load_n(&q->head, __ATOMIC_ACQUIRE)) < need)
+		return -1;
+	for (int i = 0; i < n; i++)
+		for (size_t j = 0; j < len[i]; j++)
+			q->buf[t++ % SK_CONS_Q] = piece[i][j];
+	q->buf[t++ % SK_CONS_Q] = '\n';
+	__atomic_store_n(&q->tail, t, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int q_empty(struct cons_q *q)
+{
+	return __atomic_load_n(&q->head, __ATOMIC_RELAXED) ==
+	       __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
+}
+
+/* Write the oldest queued line; the console lock is held. */
+static void q_write_line(struct cons_q *q)
+{
+	uint32_t h = q->head;
+	char c;
+
+	do {
+		c = q->buf[h++ % SK_CONS_Q];
+		cons_putc(c);
+	} while (c != '\n');
+	__atomic_store_n(&q->head, h, __ATOMIC_RELEASE);
+}
+
+/* Write q's lines while each fits before until and the console is free. */
+static void q_drain(struct cons_q *q, uint64_t until)
+{
+	while (!q_empty(q)) {
+		uint64_t t0 = time_now(), dt;
+
+		if (until < sk_system.line_ticks ||
+		    t0 > until - sk_system.line_ticks)
+			return;
+		if (!spin_trylock(&cons_lock))
+			return;		/* another hart is writing: later */
+		q_write_line(q);
+		spin_unlock(&cons_lock);
+		/* Per queue: no partition's timing depends on another's lines. */
+		dt = time_now() - t0;
+		if (dt > q->line_max)
+			q->line_max = (uint32_t)dt;
+	}
+}
+
+int cons_part_line(struct part *p, const char *text, size_t len)
+{
+	const char *piece[] = { "[", p->desc->name, "] ", text };
+	size_t plen[] = { 1, strlen(p->desc->name), 2, len };
+
+	if (halting_here()) {		/* the last words: straight out */
+		for (int i = 0; i < 4; i++)
+			puts_n(piece[i], plen[i]);
+		cons_putc('\n');
+		return 0;
+	}
+	return q_line(&p->cq, piece, plen, 4);
+}
+
+void part_event(struct part *p, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+	const char *piece[2] = { "[sk] ", buf };
+	size_t plen[2] = { 5, 0 };
+
+	va_start(ap, fmt);
+	plen[1] = sk_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (halting_here()) {
+		puts_n(piece[0], plen[0]);
+		puts_n(buf, plen[1]);
+		cons_putc('\n');
+	} else if (q_line(&p->cq, piece, plen, 2)) {
+		p->cq.lost++;
+	}
+}
+
+void cons_drain(struct part *p)
+{
+	q_drain(&p->cq, p->hart->stop_at);
+}
+
+void cons_drain_idle(unsigned hart, uint64_t until)
+{
+	for (unsigned i = 0; i < sk_system.nparts; i++)
+		if (sk_system.parts[i].hart == hart)
+			q_drain(&part_get(i)->cq, until);
+}
+
+uint64_t cons_line_max(void)
+{
+	uint64_t m = 0;
+
+	for (unsigned i = 0; i < sk_system.nparts; i++)
+		if (part_get(i)->cq.line_max > m)
+			m = part_get(i)->cq.line_max;
+	return m;
+}
+
+/* Kernel lines about a partition that found its queue full. */
+void cons_lost_summary(void)
+{
+	for (unsigned i = 0; i < sk_system.nparts; i++) {
+		struct part *p = part_get(i);
+
+		if (p->cq.lost)
+			sk_event("event=console_lost part=%s lines=%u",
+				 p->desc->name, p->cq.lost);
+	}
+}
+
 /*
- * The system is halting: take the console for good, so that this hart's
- * last lines (the summary, the halt) are the last on it, whatever the
- * other harts were about to print.
+ * The system is halting: take the console for good, write out every
+ * queued line, so that this hart's last lines (the summary, the halt)
+ * are the last on it, whatever the other harts were about to print.
  */
 void cons_take(void)
 {
 	lock();
 	halt_owner = my_hart();
-}
+	for (unsigned i = 0; i < sk_system.nparts; i++) {
+		struct cons_q *q = &part_get(i)->cq;
 
-void cons_part_line(const char *name, const char *text, size_t len)
-{
-	lock();
-	cons_putc('[');
-	puts_n(name, strlen(name));
-	puts_n("] ", 2);
-	puts_n(text, len);
-	cons_putc('\n');
-	unlock();
+		while (!q_empty(q))
+			q_write_line(q);
+	}
 }
 
 void sk_event(const char *fmt, ...)

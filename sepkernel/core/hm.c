@@ -91,9 +91,9 @@ void hm_fault(struct part *p, uint64_t cause, uint64_t tval, uint64_t gpa)
 	int page = gpa != ~0UL;		/* guest-page faults name the address */
 
 	p->faults++;
-	sk_event("event=fault part=%s cause=%s epc=0x%lx %s=0x%lx action=%s",
-		 p->desc->name, name, p->vcpu.sepc, page ? "gpa" : "tval",
-		 page ? gpa : tval, restart ? "restart" : "halt");
+	part_event(p, "event=fault part=%s cause=%s epc=0x%lx %s=0x%lx action=%s",
+		   p->desc->name, name, p->vcpu.sepc, page ? "gpa" : "tval",
+		   page ? gpa : tval, restart ? "restart" : "halt");
 	hm_act(p, name, restart);
 }
 
@@ -104,8 +104,8 @@ void hm_check_watchdog(struct part *p, uint64_t frame)
 
 	if (!wd || p->state != PART_READY || frame - p->kick_frame < wd)
 		return;
-	sk_event("event=watchdog part=%s frames=%lu", p->desc->name,
-		 frame - p->kick_frame);
+	part_event(p, "event=watchdog part=%s frames=%lu", p->desc->name,
+		   frame - p->kick_frame);
 	p->faults++;
 	hm_act(p, "watchdog", restart_allowed(p));
 }
@@ -136,6 +136,7 @@ void sk_halt(const char *reason, const char *part)
 	sched_summary();
 	chan_summary();
 	monitor_summary();
+	cons_lost_summary();
 	if (part)
 		sk_event("event=halt reason=%s part=%s", reason, part);
 	else

@@ -23,7 +23,7 @@ static const char *const reason_names[] = { SK_AUDIT_REASONS(SK_AUDIT_NAME) };
 #undef SK_AUDIT_NAME
 
 static uint32_t audit_dropped;		/* audit channel was full */
-static volatile uint32_t audit_lock;		/* the audit channel has many writers */
+static struct ticket_lock audit_lock;	/* the audit channel has many writers */
 
 int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 		  uint64_t type)
@@ -63,12 +63,28 @@ long monitor_err(int reason)
 
 long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
 {
-	return monitor_deny_state(p, chan, reason, call, err, 0, 0);
+	return monitor_deny_state(p, chan, reason, call, err, -1, 0);
 }
 
-/* A refusal; a protocol's also names the state and the message type. */
+/* "sign", or the tag as a number when the channel does not name it. */
+static const char *type_name(const struct sk_chan_desc *c, uint64_t type,
+			     char *buf)
+{
+	if (type < c->ntype_names && c->type_names[type])
+		return c->type_names[type];
+	buf[0] = (char)('0' + type / 10 % 10);
+	buf[1] = (char)('0' + type % 10);
+	buf[2] = 0;
+	return type < 10 ? buf + 1 : buf;	/* tags are < 64 here */
+}
+
+/*
+ * A refusal.  A protocol's (state >= 0) also names the state it was
+ * refused in and the message's type, on the console by name and in the
+ * audit record by number.
+ */
 long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
-			long err, const char *state, const char *type)
+			long err, int state, uint64_t type)
 {
 	uint64_t frame = this_hart(p)->frames;
 	const char *cname = chan >= 0 ? sk_system.chans[chan].name : "-";
@@ -83,25 +99,32 @@ long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
 		return err;
 	}
 	p->audit_count++;
-	if (state)
-		sk_event("event=deny part=%s chan=%s reason=%s state=%s type=%s",
-			 p->desc->name, cname, reason_names[reason], state, type);
-	else
-		sk_event("event=deny part=%s chan=%s reason=%s", p->desc->name,
-			 cname, reason_names[reason]);
+	if (state >= 0) {
+		const struct sk_chan_desc *c = &sk_system.chans[chan];
+		char num[3];
+
+		part_event(p, "event=deny part=%s chan=%s reason=%s state=%s type=%s",
+			   p->desc->name, cname, reason_names[reason],
+			   c->proto->states[state], type_name(c, type, num));
+	} else
+		part_event(p, "event=deny part=%s chan=%s reason=%s", p->desc->name,
+			   cname, reason_names[reason]);
 	if (sk_system.audit_chan) {
 		struct sk_audit_rec r = {
 			.time = time_now(), .part = p->desc->id,
 			.chan = (short)chan, .reason = (unsigned short)reason,
 			.call = (unsigned short)call,
+			.type = (unsigned short)(state >= 0 ? type : 0),
+			.state = (short)state,
 		};
 
-		spin_lock(&audit_lock);
+		ticket_lock(&audit_lock);
 		if (chan_put(&sk_system.chans[sk_system.audit_chan - 1], &r,
 			     sizeof(r), 0))
 			audit_dropped++;
-		spin_unlock(&audit_lock);
+		ticket_unlock(&audit_lock);
 	}
+	cons_drain(p);
 	return err;
 }
 

@@ -18,7 +18,22 @@
 
 /* Not in .bss: only the partitions that exist are initialised. */
 struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
-static uint32_t live;		/* partitions not stopped */
+static uint32_t live;		/* partitions not stopped that have a slot */
+
+/*
+ * Does d own a slot in its hart's plan?  A partition the configuration
+ * leaves unscheduled (allow_unscheduled) never runs, so it must not keep
+ * the system alive once every partition that can run has stopped.
+ */
+static int part_scheduled(const struct sk_part_desc *d)
+{
+	const struct sk_plan *pl = &sk_system.plans[d->hart];
+
+	for (uint32_t i = 0; i < pl->nslots; i++)
+		if (pl->slots[i].part == d->id)
+			return 1;
+	return 0;
+}
 
 /*
  * Loading a partition is resumable work, done in chunks: hash a chunk
@@ -148,7 +163,7 @@ void part_boot_all(void)
 		vuart_reset(p);
 		chan_clear_windows(p);		/* its windows start cleared */
 		p->state = PART_READY;
-		live++;
+		live += part_scheduled(p->desc);
 	}
 	if (rejected && sk_system.halt_on_reject)
 		sk_halt("rejected", rejected);
@@ -185,11 +200,22 @@ const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
 	return NULL;
 }
 
-void part_flush_line(struct part *p)
+/* Queue p's unfinished line; -1 (kept) if its console queue is full. */
+int part_flush_line(struct part *p)
 {
-	if (p->line_len)
-		cons_part_line(p->desc->name, p->line, p->line_len);
+	if (p->line_len && cons_part_line(p, p->line, p->line_len))
+		return -1;
 	p->line_len = 0;
+	return 0;
+}
+
+/* p stops or restarts: its unfinished line goes out, or is counted lost. */
+static void part_end_line(struct part *p)
+{
+	if (part_flush_line(p)) {
+		p->line_len = 0;
+		p->cq.lost++;
+	}
 }
 
 /* Runs on p's own hart, so no other hart ever changes p's state. */
@@ -199,14 +225,15 @@ void part_stop(struct part *p, const char *reason)
 
 	if (p->state == PART_STOPPED)
 		return;
-	part_flush_line(p);
+	part_end_line(p);
 	p->state = PART_STOPPED;
-	sk_event("event=stop part=%s reason=%s", p->desc->name, reason);
+	part_event(p, "event=stop part=%s reason=%s", p->desc->name, reason);
 	if (h->loaded == p)
 		h->discard = 1;
 	if (p->desc->flags & SK_PART_F_CRITICAL)
 		sk_halt("critical", p->desc->name);
-	if (__atomic_sub_fetch(&live, 1, __ATOMIC_ACQ_REL) == 0)
+	if (part_scheduled(p->desc) &&
+	    __atomic_sub_fetch(&live, 1, __ATOMIC_ACQ_REL) == 0)
 		sk_halt("all_stopped", NULL);
 }
 
@@ -219,7 +246,7 @@ void part_restart(struct part *p, const char *cause)
 {
 	struct hart *h = this_hart(p);
 
-	part_flush_line(p);
+	part_end_line(p);
 	p->state = PART_RESTARTING;
 	p->restart_cause = cause;
 	p->rl_frame = h->frames;
@@ -249,8 +276,8 @@ void part_reload_step(struct part *p, uint64_t deadline)
 	for (int i = 0; i < BLAKE2B_DIGEST_SIZE; i++)
 		diff |= digest[i] ^ p->digest[i];
 	if (diff) {			/* the package must still check out */
-		sk_event("event=reject part=%s reason=digest_mismatch",
-			 p->desc->name);
+		part_event(p, "event=reject part=%s reason=digest_mismatch",
+			   p->desc->name);
 		part_stop(p, "rejected");
 		return;
 	}
@@ -261,7 +288,7 @@ void part_reload_step(struct part *p, uint64_t deadline)
 	p->restarts++;
 	p->window_restarts++;
 	p->kick_frame = h->frames;
-	sk_event("event=restart part=%s cause=%s count=%u frames=%lu",
-		 p->desc->name, p->restart_cause, p->restarts,
-		 h->frames - p->rl_frame);
+	part_event(p, "event=restart part=%s cause=%s count=%u frames=%lu",
+		   p->desc->name, p->restart_cause, p->restarts,
+		   h->frames - p->rl_frame);
 }

@@ -124,7 +124,10 @@ static int wait_for(struct hart *h, uint64_t *now, uint64_t b, int settled)
 		*now = b;
 		return 1;
 	}
-	timer_arm(exact() ? b - SYNC_TICKS : b);
+	h->wake = exact() ? b - SYNC_TICKS : b;
+	if (stop_at && h->wake > stop_at)
+		h->wake = stop_at;
+	timer_arm(h->wake);
 	return 0;
 }
 
@@ -187,6 +190,7 @@ static struct part *sched_pick(struct hart *h)
 	if (stop_at && now >= stop_at)
 		sk_halt("stop_after", NULL);
 	if (!h->plan->nslots) {
+		h->wake = stop_at ? stop_at : ~0UL;
 		timer_arm(~0UL);
 		return NULL;
 	}
@@ -272,9 +276,14 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 	uint64_t flags, virq;
 
 	while (!(next = sched_pick(h))) {
+		/* Idle time is the console's: queued lines that fit. */
+		cons_drain_idle(h->id, h->wake);
 		wfi();	/* woken by the timer even with interrupts masked */
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
 	}
+	/* Off the exact path: its own queued lines, in its own time. */
+	if (!h->sync_at)
+		cons_drain(next);
 	flags = 0;
 	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
 		idle_until(h->sync_at - SYNC_TICKS);
@@ -305,10 +314,16 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 	return (struct vcpu *)((uint64_t)&next->vcpu | flags);
 }
 
-/* How many slot entries could not be made exact (see tick.S). */
+/*
+ * How many slot entries could not be made exact (see tick.S): exact=1
+ * only if none; and the longest console line written, against the
+ * compiler's bound for this console (line_ticks).
+ */
 void sched_summary(void)
 {
+	uint64_t late = __atomic_load_n(&sk_sync_late, __ATOMIC_RELAXED);
+
 	if (exact())
-		sk_event("event=timing exact=1 late_entries=%lu",
-			 __atomic_load_n(&sk_sync_late, __ATOMIC_RELAXED));
+		sk_event("event=timing exact=%d late_entries=%lu line_max=%lu line_bound=%lu",
+			 late == 0, late, cons_line_max(), sk_system.line_ticks);
 }

@@ -3,28 +3,46 @@
 time, checked here so that `make check` refuses what it could not.
 
 - the guard against the kernel's longest non-preemptible operation for
-  the chosen console (GUARD_BOUND, measured: see README, Time);
+  the chosen console (OP_TICKS, LINE_TICKS, measured: see README, Time);
 - the guard against the shortest slot;
 - every major frame within range (the default plan sums slots);
-- the kernel's fixed reserve: code, stacks, channel buffers, G-stage pool;
-- check_reload(): the hook for the reload-time checks (restart window,
-  watchdog against a partition's reload time in major frames).
+- the kernel's fixed reserve: code, stacks, channel buffers, G-stage pool.
+
+The reload-time checks (a restartable partition's reload in major frames
+against its watchdog and restart window) are reload.py's, called by
+main.py after the layout, which they need.
 """
 
 from . import layout
 from . import units as u
 from .diag import fmt_value
 
-# The kernel's longest operation that a partition can start, in ticks
-# (100 instructions under -icount shift=0), measured by the `worstop`
-# scenario (harness/test_guard.py) and rounded up with a margin.  A guest
-# call does bounded work (a 4 KiB channel copy, a denial with its audit
-# record, at most one console line written) and leaves any further lines
-# in its hart's console buffer, so no call ever waits for another hart's
-# line; the only cross-hart wait left is the audit record's ticket lock,
-# AUDIT_HOLD per other hart.
-GUARD_BOUND = {"uart": 60, "sbi": 900}
-AUDIT_HOLD = 3
+# The kernel's longest operations that a partition can start, in ticks
+# (100 instructions under -icount shift=0).  Measured by the worstop
+# partition (harness/systems/guard_measure*.toml, harness/test_guard.py:
+# `cost` lines) and by the smallest guard under which the op started one
+# tick before the stop still let the next slot start exactly, then
+# rounded up.  None of them writes to the console device: a line is
+# queued and written only when the whole of it fits before the stop
+# (LINE_TICKS), so the console kind does not enter the guard.
+OP_TICKS = {
+    "dbcn_line": 80,    # a 161-byte DBCN write finishing a 160-char line: ~77
+    "deny_audit": 20,   # a refused call: its audit line queued, its record
+    "send_4k": 20,      # a 4 KiB message copied: ~17
+    "notify_ipi": 20,   # a doorbell, with the IPI to another hart
+    "fault": 20,        # a fault: its lines queued, restart or stop marked
+}
+AUDIT_HOLD = 3          # the audit ticket lock, per other hart that may hold it
+SWITCH_TICKS = 12       # the stop trap, the pick, tick_sync's one-tick margin
+
+# The longest console line (a "[sk] " event of 199 characters and its
+# newline) written on each console, in ticks, with a margin: measured
+# 171-char lines took 24 (uart) and 603 (sbi: an M-mode round trip a
+# character).  The kernel writes a queued line only when this much time
+# is left before the partition's stop or the next boundary
+# (sk_system.line_ticks), and reports the longest it saw
+# (event=timing line_max=).
+LINE_TICKS = {"uart": 40, "sbi": 900}
 
 # What the kernel itself takes of its reserve besides the channel buffers
 # and the G-stage pool: text, data, bss, stacks, the partition table and
@@ -34,8 +52,14 @@ KERNEL_FIXED = 1 * u.MIB
 
 
 def guard_bound(console, harts):
-    """Ticks the guard must cover for this console and number of harts."""
-    return GUARD_BOUND[console] + AUDIT_HOLD * (harts - 1)
+    """Ticks the guard must cover for this console and number of harts.
+
+    The same for both consoles: no guest-started path writes a line that
+    does not fit before the stop (console is kept for the message and in
+    case a console ever needs more)."""
+    ops = dict(OP_TICKS)
+    ops["deny_audit"] += AUDIT_HOLD * (harts - 1)
+    return max(ops.values()) + SWITCH_TICKS
 
 
 def check(diag, system, parts, plans):
@@ -44,7 +68,6 @@ def check(diag, system, parts, plans):
         return
     _check_frames(diag, system, plans)
     _check_guard(diag, system, plans)
-    check_reload(diag, system, parts, plans)
 
 
 def _check_frames(diag, system, plans):
@@ -79,14 +102,25 @@ def _check_guard(diag, system, plans):
         fix = 'use guard = "%s" or more' % _us_up(need)
         if need * 2 > shortest:
             fix += ', with every slot at least "%s"' % _us_up(2 * need)
-        if system.console == "sbi":
-            fix += '; or use console = "uart" (guard %s)' % _us_up(
-                guard_bound("uart", system.harts))
         diag.error(where, 'system: guard = %s: shorter than the kernel\'s longest '
-                   'operation a partition can start with console = "%s" on %d hart%s '
-                   "(%s): the next slot could start late" %
+                   'operation a partition can start with console = "%s" on %d hart%s'
+                   ", %s: the next slot could start late" %
                    (shown, system.console, system.harts,
-                    "" if system.harts == 1 else "s", u.fmt_time(need)), fix)
+                    "" if system.harts == 1 else "s", _ticks(need)), fix)
+    line = LINE_TICKS[system.console]
+    if g * 2 <= shortest and shortest - g < line:
+        diag.error(where, 'system: guard = %s: the shortest slot (%s) leaves %s before '
+                   'its stop, less than one console line takes with console = "%s" '
+                   "(%s): its partition's lines would wait for idle time" %
+                   (shown, u.fmt_time(shortest), u.fmt_time(shortest - g),
+                    system.console, _ticks(line)),
+                   'make every slot at least "%s" long, or use a smaller guard'
+                   % _us_up(line + g))
+
+
+def _ticks(t):
+    """A tick count for people: "9.2us (92 ticks)"."""
+    return "%gus (%d ticks)" % (t / 10, t)
 
 
 def _us_up(ticks):
@@ -112,11 +146,4 @@ def check_reserve(diag, system, parts, chans):
                    "reduce channel depth or msg_size (use shared channels for bulk "
                    "data), or use fewer partitions")
         return False
-    return True
-
-
-def check_reload(diag, system, parts, plans):
-    """Hook for the integrity work: each restartable partition's reload
-    time in major frames against its watchdog and restart window.  It is
-    called by check() with the validated plans; it reports nothing yet."""
     return True

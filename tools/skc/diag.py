@@ -3,6 +3,7 @@
 
 import difflib
 import json
+import unicodedata
 
 
 class Diag:
@@ -21,9 +22,9 @@ class Diag:
         self.error_at(self.line(path), text, fix)
 
     def error_at(self, line, text, fix):
-        msg = "%s:%d: %s" % (self.filename, line, text)
+        msg = "%s:%d: %s" % (self.filename, line, printable(text))
         if fix:
-            msg += "; fix: " + fix
+            msg += "; fix: " + printable(fix)
         self.errors.append((line, len(self.errors), msg))
 
     def __bool__(self):
@@ -34,6 +35,14 @@ class Diag:
 
     def messages(self):
         return [text for _, _, text in sorted(self.errors)]
+
+
+def printable(s):
+    """s with control and invisible characters escaped: one message, one line."""
+    return "".join(c if unicodedata.category(c)[0] != "C" and
+                   unicodedata.category(c) not in ("Zl", "Zp") else
+                   "\\x%02x" % ord(c) if ord(c) < 0x100 else "\\u%04x" % ord(c)
+                   for c in s)
 
 
 def fmt_value(v, limit=60):

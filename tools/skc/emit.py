@@ -4,7 +4,7 @@
 import json
 import os
 
-from . import layout
+from . import bounds, layout
 from . import units as u
 
 
@@ -275,13 +275,15 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
                "\t.parts = sk_parts,\n\t.plans = sk_plans,\n"
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
                "\t.nprotos = %d,\n\t.protos = %s,\n"
-               "\t.console_input = %d,\n};\n\n" %
+               "\t.console_input = %d,\n"
+               "\t.line_ticks = %dUL,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
                 "sk_chans" if chans else "0", audit, len(protos),
                 "sk_protos" if protos else "0",
-                next((p.id + 1 for p in parts if p.name == system.console_input), 0)))
+                next((p.id + 1 for p in parts if p.name == system.console_input), 0),
+                bounds.LINE_TICKS[system.console]))
 
     pages = sum(layout.pool_pages(p) for p in parts)
     out.append("/* G-stage tables: per partition a 16 KiB root, then one page per\n"

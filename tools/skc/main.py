@@ -130,7 +130,7 @@ def compile_config(path, search_dirs):
         limit = layout.build(diag, system, parts, chans)
         if limit is not None and not bounds.check_reserve(diag, system, parts, chans):
             limit = None
-    if limit is not None and plans is not None:
+    if limit is not None and plans is not None and system.guard is not None:
         reload.check(diag, system, parts, plans)
     if diag or limit is None or plans is None:
         return diag, None

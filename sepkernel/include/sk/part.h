@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "arch/vcpu.h"
+#include "sk/console.h"
 #include "crypto/blake2b.h"
 #include "sk/system.h"
 
@@ -52,6 +53,7 @@ struct part {
 	uint32_t audit_suppressed;	/* records over the per-frame limit */
 	uint32_t line_len;
 	char line[SK_LINE_MAX];
+	struct cons_q cq;	/* finished lines waiting for the console */
 	struct vuart uart;	/* with [partition] uart = true */
 };
 
@@ -65,7 +67,7 @@ void part_boot_all(void);
 void part_restart(struct part *p, const char *cause);
 void part_reload_step(struct part *p, uint64_t deadline);
 void part_stop(struct part *p, const char *reason);
-void part_flush_line(struct part *p);
+int part_flush_line(struct part *p);
 int part_putc(struct part *p, char c);
 const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
 			   int write);

@@ -22,6 +22,7 @@ struct hart {
 	struct part *loaded;	/* whose registers are live on this hart */
 	uint64_t sync_at;	/* exact mode: boundary to reach on the way out */
 	uint64_t stop_at;	/* when the partition picked must stop */
+	uint64_t wake;		/* idle: when the timer will wake the hart */
 };
 
 extern struct hart sk_harts[];

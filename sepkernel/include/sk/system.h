@@ -214,6 +214,7 @@ struct sk_system {
 	const struct sk_proto_desc *protos;
 	uint32_t console_input;	/* 1 + id of the partition the board UART's
 				 * input goes to, 0 = none */
+	uint64_t line_ticks;	/* bound on writing one console line, ticks */
 };
 
 extern const struct sk_system sk_system;
