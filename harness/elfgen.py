@@ -80,7 +80,24 @@ IMAGES = {
     "gapped.elf": lambda: elf([
         seg(RAM, LOOP * 8),
         seg(RAM + 0x3000, bytes(range(1, 200)), memsz=0x2000, flags=PF_R | PF_W)]),
+    # OS partitions: raw RISC-V Linux Images (header only, a loop for code),
+    # flat binaries and initramfs files.
+    "tiny.Image": lambda: linux_image(0x200000, 0x100000),
+    "odd.Image": lambda: linux_image(0x200010, 0x100000),
+    "flat.bin": lambda: LOOP * 4,
+    "empty.cpio": lambda: b"",
+    "small.cpio": lambda: b"070701" + bytes(506),
+    "big.cpio": lambda: b"070701" + bytes(300 * 1024),
+    # Linked above the RAM base, like U-Boot: no gap is packaged.
+    "above.elf": lambda: elf([seg(RAM + 0x200000, LOOP * 4)], entry=RAM + 0x200000),
 }
+
+
+def linux_image(text_offset, image_size):
+    """A 64-byte RISC-V Image header (magic "RISCV" at 0x30), then code."""
+    hdr = struct.pack("<IIQQQIIQ8sI4s", 0x0000006f, 0, text_offset, image_size,
+                      0, 2, 0, 0, b"RISCV\0\0\0", 0x05435352, b"\0" * 4)
+    return hdr + LOOP * 4
 
 
 def write_images(outdir):

@@ -188,7 +188,11 @@ def test_check_writes_nothing(tmp_path, search):
     out = tmp_path / "out"
     r = skc("harness/valid/minimal.toml", "--check", "--out", out, *search)
     assert r.returncode == 0
-    assert r.stdout.strip() == "ok: harness/valid/minimal.toml (1 partition, 1 hart)"
+    lines = r.stdout.strip().splitlines()
+    assert lines[0] == "ok: harness/valid/minimal.toml (1 partition, 1 hart)"
+    # and each restartable partition's reload time (tools/skc/reload.py)
+    assert re.fullmatch(r"skc: reload \w+: \d+ major frames? \(.* package, .* RAM\)",
+                        lines[1]) and len(lines) == 2
     assert not out.exists() and not (tmp_path / "out.tmp").exists()
 
 
@@ -291,7 +295,9 @@ def test_output_files(built):
 
 
 def test_system_c_compiles(built, tmp_path):
+    # the kernel's include paths: system.c also defines sk_part_table
     r = subprocess.run([CC, *CFLAGS, "-I", str(ROOT / "sepkernel" / "include"),
+                        "-I", str(ROOT / "sepkernel"),
                         "-I", str(ROOT / "sbi"), "-c", str(built.out / "system.c"),
                         "-o", str(tmp_path / "system.o")],
                        capture_output=True, text=True)

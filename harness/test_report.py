@@ -3,6 +3,7 @@
 real headless browser (Debian's chromium): it renders, every drawing
 has a size once laid out, and the elements say what layout.json says."""
 import json
+import re
 import os
 import struct
 import subprocess
@@ -54,7 +55,8 @@ def built(config):
 
 
 @pytest.fixture(scope="module", params=["harness/systems/chanattack.toml",
-                                        "configs/smp.toml", "configs/bulk.toml"])
+                                        "configs/smp.toml", "configs/bulk.toml",
+                                        "configs/keystore.toml"])
 def page(request):
     out, lay = built(request.param)
     html = out / "report.html"
@@ -69,7 +71,8 @@ def test_page_rendered_and_every_drawing_has_a_size(page):
     svgs = dom.find("svg")
     # host map, one guest map per partition, the graph, a schedule per plan
     plans = [p for p in lay["plans"] if p["slots"]]
-    assert len(svgs) == 2 + len(lay["partitions"]) + len(plans)
+    protos = lay.get("protocols") or []
+    assert len(svgs) == 2 + len(lay["partitions"]) + len(plans) + len(protos)
     for s in svgs:
         w, h = map(int, s["data-rendered"].split("x"))
         assert w > 50 and h > 15, s
@@ -112,6 +115,15 @@ def test_channel_graph_has_an_arrow_per_reader(page):
     assert sorted(e["data-channel"] for e in edges if e.get("data-audit")) == audit
 
 
+def test_protocols_are_drawn(page):
+    _, lay, dom = page
+    for pr in lay.get("protocols") or []:
+        states = [g["data-name"] for g in dom.find("g", **{"class": "state"})]
+        assert set(pr["states"]) <= set(states)
+        got = {(t["data-from"], t["data-to"]) for t in dom.find("g", **{"class": "transition"})}
+        assert {(t["from"], t["to"]) for t in pr["transitions"]} <= got
+
+
 def test_schedule_shows_every_slot(page):
     _, lay, dom = page
     for plan in lay["plans"]:
@@ -128,7 +140,8 @@ def test_digests_match_the_signing_log(page):
     text = " ".join(dom.text)
     log = (out / "signing.log").read_text()
     for p in lay["partitions"]:
-        assert p["sha256"] in text and p["sha256"] in log
+        d = report.digest_of(p)[1]
+        assert len(d) >= 64 and d in text and d in log
     assert "MISMATCH" not in text and "not signed" not in text
     assert len(dom.find("tr", data_partition=lay["partitions"][0]["name"])) == 2
 
@@ -176,3 +189,14 @@ def test_timeline_missing_file_is_a_clear_error(tmp_path):
     r = subprocess.run([sys.executable, tl, str(tmp_path / "x.json")],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and "not a layout.json" in r.stderr
+
+
+def test_figures_show_reload_time_in_frames():
+    out, lay = built("configs/resilience.toml")
+    text = (out / "report.html").read_text()
+    for p in lay["partitions"]:
+        row = re.search(r'<tr data-partition="%s"><td>%s</td>(.*?)</tr>' %
+                        (p["name"], p["name"]), text).group(1)
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        want = "-" if p.get("reload_frames") is None else str(p["reload_frames"])
+        assert cells[5] == want, (p["name"], cells)

@@ -34,7 +34,7 @@ def test_uboot_prompt_version_bdinfo():
     # The prompt is shown as soon as U-Boot waits for input; the command
     # it echoed while we typed goes out as the next line.
     i = out.index("=> ")
-    assert out[i + 1] == "version", out
+    assert out[i + 1].strip() == "version", out
     assert any(re.search(r"gcc .*\d", l) for l in out)       # the toolchain line
     # bdinfo reports the RAM its device tree gave it: 32M at 0x80000000.
     assert int(start.group(1), 16) == 0x80000000

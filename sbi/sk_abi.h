@@ -18,6 +18,9 @@
 #define SBI_EXT_TIME		0x54494D45	/* "TIME" */
 #define SBI_EXT_SRST		0x53525354	/* "SRST" */
 #define SBI_EXT_DBCN		0x4442434E	/* "DBCN" */
+#define SBI_EXT_IPI		0x735049	/* "sPI": to its own hart only */
+#define SBI_EXT_RFENCE		0x52464E43	/* "RFNC": to its own hart only */
+#define SBI_EXT_HSM		0x48534D	/* "HSM": hart 0's status only */
 
 #define SBI_BASE_GET_SPEC_VERSION	0
 #define SBI_BASE_GET_IMPL_ID		1
@@ -32,6 +35,14 @@
 #define SBI_DBCN_WRITE			0
 #define SBI_DBCN_READ			1
 #define SBI_DBCN_WRITE_BYTE		2
+
+#define SBI_IPI_SEND_IPI		0
+#define SBI_RFENCE_FENCE_I		0
+#define SBI_RFENCE_SFENCE_VMA		1
+#define SBI_RFENCE_SFENCE_VMA_ASID	2
+#define SBI_HSM_HART_START		0
+#define SBI_HSM_HART_GET_STATUS		2
+#define SBI_HSM_STATE_STARTED		0
 
 #define SBI_SRST_RESET			0
 #define SBI_SRST_TYPE_SHUTDOWN		0

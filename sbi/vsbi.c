@@ -79,6 +79,9 @@ static long base_probe(uint64_t ext)
 	case SBI_EXT_SRST:
 	case SBI_EXT_DBCN:
 	case SBI_EXT_LEGACY_PUTCHAR:
+	case SBI_EXT_IPI:
+	case SBI_EXT_RFENCE:
+	case SBI_EXT_HSM:
 	case SBI_EXT_LEGACY_GETCHAR:
 	case SK_EID:
 		return 1;
@@ -127,9 +130,17 @@ static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 		 * partial write, as SBI allows), so a call costs a bounded
 		 * time; a full queue takes nothing (0 bytes written).
 		 */
+		p->uart.idle_polls = 0;
 		for (i = 0; i < n; i++) {
-			int r = part_putc(p, buf[i]);
+			char c = buf[i];
+			int r;
 
+			/* The common case, in a tight loop: part_putc's effect. */
+			if (c >= ' ' && c <= '~' && p->line_len < SK_LINE_MAX) {
+				p->line[p->line_len++] = c;
+				continue;
+			}
+			r = part_putc(p, c);
 			if (r < 0)
 				break;
 			if (r) {
@@ -208,22 +219,27 @@ static __attribute__((noinline)) int sk_info_call(struct part *p, struct vcpu *v
 	return ret(v, SBI_ERR_INVALID_PARAM, 0);
 }
 
-static __attribute__((noinline)) int sk_recv_call(struct part *p, struct vcpu *v)
+/* Off the dispatcher, so the registers it needs are saved only here. */
+static __attribute__((noinline)) int sk_recv_call(struct part *p,
+						  struct vcpu *v)
 {
 	uint64_t *a = &v->x[10];
-	long len = 0, err;
-	int block = 0;
+	long n = chan_recv(p, a[0], a[1], a[2], a[3], a[4]);
 
-	err = chan_recv(p, a[0], a[1], a[2], a[3], a[4], &len, &block);
-	if (!block)
-		return ret(v, err, len);
-	/* Park: give up the slot, and run the same ecall again later. */
+	if (n >= 0)
+		return ret(v, SBI_SUCCESS, n);
+	if (n != SK_ERR_EMPTY || !p->wait_port)
+		return ret(v, n, 0);
+	/* Parked: give up the slot, and run the same ecall again later. */
 	v->sepc -= 4;
 	sched_yield(p->hart);
 	return 0;
 }
 
-/* sepkernel's own extension; the null hypercall is the first case. */
+/*
+ * sepkernel's own extension.  The null hypercall (SK_FID_NOP) never gets
+ * here: trap.S answers it before saving a register.
+ */
 static int sk_call(struct part *p, struct vcpu *v)
 {
 	uint64_t *a = &v->x[10];
@@ -287,17 +303,27 @@ static __attribute__((noinline)) int sbi_std(struct part *p, struct vcpu *v,
 		return 1;
 	case SBI_EXT_SRST:
 		return sbi_srst(p, v);
+	case SBI_EXT_IPI:
+		return ret(v, vsbi_ipi(v->x[16], a), 0);
+	case SBI_EXT_RFENCE:
+		return ret(v, vsbi_rfence(v->x[16], a), 0);
+	case SBI_EXT_HSM:
+		err = vsbi_hsm(v->x[16], a, &val);
+		return ret(v, err, val);
 	}
 	return ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 }
 
-int vsbi_handle(struct part *p)
+__attribute__((noinline)) struct vcpu *vsbi_handle(struct part *p)
 {
 	struct vcpu *v = &p->vcpu;
 	uint64_t ext = v->x[17];
+	int resume;
 
 	v->sepc += 4;		/* ecall is never compressed */
 	if (ext == SK_EID)
-		return sk_call(p, v);
-	return sbi_std(p, v, ext);
+		resume = sk_call(p, v);
+	else
+		resume = sbi_std(p, v, ext);
+	return resume ? v : sched_run(p->hart);
 }

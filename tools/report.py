@@ -29,9 +29,11 @@ COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
 # Fields of the compiler's own that the tables show in fixed columns.
 PART_KNOWN = {"name", "id", "hart", "ram_hpa", "ram_size", "entry", "pkg_size",
               "image_size", "dtb_off", "dtb_size", "cfg_off", "cfg_size", "sha256",
+              "blake2b",
               "ports", "vmid", "image"}
 CHAN_KNOWN = {"name", "id", "kind", "writer", "readers", "msg_size", "depth",
-              "refresh", "size", "win_hpa", "types", "max_size", "max_per_frame"}
+              "refresh", "size", "win_hpa", "types", "max_size", "max_per_frame",
+              "protocol"}
 
 
 class ReportError(Exception):
@@ -246,6 +248,59 @@ def graph_svg(layout, colours):
     return "".join(out)
 
 
+def protocol_svg(pr):
+    """A protocol's state machine: states on a circle, an arrow per
+    transition labelled with its trigger (channel.type)."""
+    states = pr.get("states", [])
+    n = max(len(states), 1)
+    w, hgt = 720, 180 + 40 * n
+    cx, cy, rad = w / 2, hgt / 2, min(w, hgt) / 2 - 60
+    pos = {st: (cx + rad * math.cos(2 * math.pi * i / n - math.pi / 2),
+                cy + rad * math.sin(2 * math.pi * i / n - math.pi / 2))
+           for i, st in enumerate(states)}
+    out = ['<svg id="protocol-%s" class="protocol" xmlns="http://www.w3.org/2000/svg" '
+           'width="%d" height="%d" role="img"><title>protocol %s</title>' %
+           (esc(pr.get("name", "?")), w, hgt, esc(pr.get("name", "?"))),
+           '<defs><marker id="parrow-%s" viewBox="0 0 10 10" refX="10" refY="5" '
+           'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+           '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>'
+           % esc(pr.get("name", "?"))]
+    for t in pr.get("transitions", []):
+        a, b = t.get("from"), t.get("to")
+        if a not in pos or b not in pos:
+            continue
+        label = t.get("on") or ("restart of %s" % t.get("restart"))
+        (x1, y1), (x2, y2) = pos[a], pos[b]
+        out.append('<g class="transition" data-from="%s" data-to="%s" data-on="%s">' %
+                   (esc(a), esc(b), esc(label)))
+        if a == b:
+            out.append('<path d="M%.1f,%.1f c-30,-45 30,-45 10,-26" fill="none" '
+                       'stroke="#777" marker-end="url(#parrow-%s)"/>' %
+                       (x1 - 8, y1 - 22, esc(pr.get("name", "?"))))
+            out.append('<text x="%.1f" y="%.1f" text-anchor="middle" class="pol">%s</text>'
+                       % (x1, y1 - 52, esc(label)))
+        else:
+            d = math.hypot(x2 - x1, y2 - y1) or 1
+            ux, uy = (x2 - x1) / d, (y2 - y1) / d
+            mx, my = (x1 + x2) / 2 - uy * 25, (y1 + y2) / 2 + ux * 25
+            out.append('<path d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" fill="none" '
+                       'stroke="#333" marker-end="url(#parrow-%s)"/>' %
+                       (x1 + ux * 24, y1 + uy * 24, mx, my, x2 - ux * 26, y2 - uy * 26,
+                        esc(pr.get("name", "?"))))
+            out.append('<text x="%.1f" y="%.1f" text-anchor="middle" class="elbl">%s</text>'
+                       % (mx, my, esc(label)))
+        out.append("</g>")
+    final = set(pr.get("final", []))
+    for st, (x, y) in pos.items():
+        out.append('<g class="state" data-name="%s"><circle cx="%.1f" cy="%.1f" r="22" '
+                   'fill="%s" stroke="#333" stroke-width="%d"/><text x="%.1f" y="%.1f" '
+                   'text-anchor="middle" class="lbl">%s</text></g>' %
+                   (esc(st), x, y, "#cde" if st == pr.get("initial") else "#fff",
+                    3 if st in final else 1, x, y + 4, esc(st)))
+    out.append("</svg>")
+    return "".join(out)
+
+
 def schedule_svg(plan, layout, colours):
     hz = layout.get("timebase_hz", 10_000_000)
     frame = plan.get("major_frame") or 1
@@ -333,28 +388,37 @@ def channels_table(layout):
             % "".join(rows))
 
 
+def digest_of(p):
+    """(algorithm, hex) of a package's measurement, whichever the build used."""
+    for k in ("blake2b", "sha256"):
+        if p.get(k):
+            return k, p[k]
+    return "digest", ""
+
+
 def digests_table(layout, signing):
     signed = {}
     for line in signing.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] == "signed" and parts[2].startswith("sha256="):
-            signed[os.path.basename(parts[1])[:-4]] = parts[2][7:]
-    rows = []
+        if len(parts) == 3 and parts[0] == "signed" and "=" in parts[2]:
+            signed[os.path.basename(parts[1])[:-4]] = parts[2].split("=", 1)[1]
+    rows, algo = [], "digest"
     for p in layout.get("partitions", []):
+        algo, d = digest_of(p)
         s = signed.get(p["name"])
-        state = "signed" if s == p.get("sha256") else (
+        state = "signed" if s and s == d else (
             "MISMATCH" if s else "not signed yet")
         rows.append('<tr data-partition="%s"><td>%s</td><td><code>%s</code></td>'
-                    '<td>%s</td></tr>' % (esc(p["name"]), esc(p["name"]),
-                                         esc(p.get("sha256", "")), state))
-    return ('<table id="digests"><tr><th>package</th><th>sha256 (the boot\'s '
-            'event=verified)</th><th>signing.log</th></tr>%s</table>' % "".join(rows))
+                    '<td>%s</td></tr>' % (esc(p["name"]), esc(p["name"]), esc(d), state))
+    return ('<table id="digests"><tr><th>package</th><th>%s (the boot\'s '
+            'event=verified)</th><th>signing.log</th></tr>%s</table>' %
+            (esc(algo), "".join(rows)))
 
 
 CSS = """body{font:14px sans-serif;margin:20px;color:#222;max-width:1100px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;
-text-align:left;vertical-align:top}code{font-size:12px}svg{display:block;margin:6px 0}
+text-align:left;vertical-align:top}code{font-size:11px;word-break:break-all}svg{display:block;margin:6px 0}
 .h{font-weight:bold;font-size:14px}.addr,.tick{font:11px monospace;fill:#444}
 .lbl,.nlbl{font-size:12px}.elbl{font-size:11px;fill:#111}.pol{font-size:10px;fill:#a22}
 .guests{display:flex;flex-wrap:wrap;gap:10px}.note{color:#555}"""
@@ -406,6 +470,16 @@ def render(layout, signing=""):
     body += [schedule_svg(p, layout, colours) for p in plans]
     if not plans:
         body.append("<p>no schedule</p>")
+    protos = layout.get("protocols") or []
+    if protos:
+        body.append("<h2>Protocols</h2>")
+        body.append('<p class="note">the security monitor follows each protocol; '
+                    "blue: initial state, thick: final state</p>")
+    for pr in protos:
+        body.append("<h3>%s: %s over %s</h3>" % (
+            esc(pr.get("name", "?")), esc(" and ".join(pr.get("partitions", []))),
+            esc(", ".join(pr.get("channels", [])))))
+        body.append(protocol_svg(pr))
     body += ["<h2>Signing</h2>", digests_table(layout, signing)]
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s - sepkernel "
             "system report</title><style>%s</style></head><body>\n%s\n<script>%s</script>"

@@ -102,9 +102,9 @@ static void probe_sbi(void)
 		{ 0x12345678, 0, "unknown extension" },
 		{ SK_EID, 0x7fff, "unknown sepkernel function" },
 		{ SBI_EXT_BASE, 99, "unknown BASE function" },
-		{ 0x48534D, 0, "HSM hart_start (another hart)" },
-		{ 0x52464E43, 0, "RFENCE" },
-		{ 0x735049, 0, "IPI" },
+		{ 0x48534D, 1, "HSM hart_stop" },
+		{ 0x52464E43, 3, "RFENCE hfence.gvma (no H for guests)" },
+		{ 0x735049, 1, "IPI unknown function" },
 		{ 0x08, 0, "legacy system shutdown" },
 		{ 0x0A000000, 0, "firmware range, not ours" },
 	};

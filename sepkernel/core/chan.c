@@ -34,9 +34,35 @@ struct msg_hdr {
 
 #define SAMPLE_RETRIES	4
 
-static uint64_t slot_size(const struct sk_chan_desc *c)
+/*
+ * Copy a message.  Kernel slots are 8-byte aligned and so is nearly every
+ * guest buffer, so the usual small message is copied here a word at a
+ * time without a call; anything misaligned goes to memcpy.
+ */
+static inline void msg_copy(void *dst, const void *src, uint64_t len)
 {
-	return sizeof(struct msg_hdr) + ALIGN_UP(c->msg_size, 8);
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	if (((uintptr_t)dst | (uintptr_t)src | len) & 7) {
+		memcpy(dst, src, len);
+		return;
+	}
+	for (; len >= 32; len -= 32, d += 4, s += 4) {
+		d[0] = s[0];
+		d[1] = s[1];
+		d[2] = s[2];
+		d[3] = s[3];
+	}
+	for (; len; len -= 8)
+		*d++ = *s++;
+}
+
+/* The slot after off in c's ring: a compare, never a division. */
+static inline uint32_t ring_next(const struct sk_chan_desc *c, uint32_t off)
+{
+	off += c->slot_size;
+	return off == c->ring_size ? 0 : off;
 }
 
 void chan_boot(void)
@@ -46,25 +72,34 @@ void chan_boot(void)
 	proto_boot();
 }
 
-/* The channel behind p's port id, if p holds it in direction dir. */
-static const struct sk_chan_desc *port_chan(struct part *p, uint64_t id,
-					    uint8_t dir, unsigned call,
-					    long *err)
+/* Audit a port id that is not one of p's grants, or used the wrong way. */
+static __attribute__((noinline)) long port_deny(struct part *p, uint64_t id,
+						unsigned call)
 {
-	const struct sk_port *pt;
-
-	if (id >= p->desc->nports) {
-		*err = monitor_deny(p, -1, SK_AUDIT_BAD_CHANNEL, call,
+	if (id >= p->desc->nports)
+		return monitor_deny(p, -1, SK_AUDIT_BAD_CHANNEL, call,
 				    SK_ERR_BAD_CHANNEL);
-		return NULL;
+	return monitor_deny(p, p->desc->ports[id].chan, SK_AUDIT_DIRECTION,
+			    call, SK_ERR_DIRECTION);
+}
+
+/*
+ * The channel behind p's port id, if p holds it in direction dir (0:
+ * either).  The port table points at the channel itself, so the check is
+ * two compares and two loads.
+ */
+static inline const struct sk_chan_desc *port_chan(struct part *p, uint64_t id,
+						   uint8_t dir, unsigned call,
+						   long *err)
+{
+	if (id < p->desc->nports) {
+		const struct sk_port *pt = &p->desc->ports[id];
+
+		if (!dir || pt->dir == dir)
+			return pt->c;
 	}
-	pt = &p->desc->ports[id];
-	if (dir && pt->dir != dir) {
-		*err = monitor_deny(p, pt->chan, SK_AUDIT_DIRECTION, call,
-				    SK_ERR_DIRECTION);
-		return NULL;
-	}
-	return &sk_system.chans[pt->chan];
+	*err = port_deny(p, id, call);
+	return NULL;
 }
 
 long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
@@ -79,7 +114,7 @@ long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		h->len = len;
 		h->type = type;
-		memcpy(h + 1, msg, len);
+		msg_copy(h + 1, msg, len);
 		st->stamp = time_now();
 		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELEASE);
 		return SBI_SUCCESS;
@@ -90,10 +125,11 @@ long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
 		st->drops++;
 		return SK_ERR_FULL;
 	}
-	h = (struct msg_hdr *)(c->buf + (tail % c->depth) * slot_size(c));
+	h = (struct msg_hdr *)(c->buf + st->tail_off);
 	h->len = len;
 	h->type = type;
-	memcpy(h + 1, msg, len);
+	msg_copy(h + 1, msg, len);
+	st->tail_off = ring_next(c, st->tail_off);
 	__atomic_store_n(&st->tail, tail + 1, __ATOMIC_RELEASE);
 	return SBI_SUCCESS;
 }
@@ -161,7 +197,7 @@ static long sample_get(const struct sk_chan_desc *c, uint8_t *dst, uint64_t cap,
 		*out = *h;
 		if (out->len > cap)
 			return SK_ERR_SIZE;
-		memcpy(dst, h + 1, out->len);
+		msg_copy(dst, h + 1, out->len);
 		*stamp = st->stamp;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&st->seq, __ATOMIC_RELAXED) == s1) {
@@ -199,8 +235,13 @@ static void sample_forget(const struct sk_chan_desc *c, struct part *p)
 			c->st->seen[i] = 0;
 }
 
+/*
+ * Receive into p's buffer: returns the message's length, or an error
+ * (< 0).  SK_ERR_EMPTY with p->wait_port set means p asked to block and
+ * is now parked on this port.
+ */
 long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
-	       uint64_t info, uint64_t flags, long *len, int *block)
+	       uint64_t info, uint64_t flags)
 {
 	const struct sk_chan_desc *c;
 	struct sk_chan_state *st;
@@ -210,24 +251,23 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 	uint64_t stamp = 0, isz;
 	uint32_t seq = 0, fresh = 1;
 	long err = 0;
-	int ch;
 
 	c = port_chan(p, id, SK_PORT_RECV, SK_FID_CHAN_RECV, &err);
 	if (!c)
 		return err;
-	ch = (int)(c - sk_system.chans);
 	st = c->st;
 	if (c->kind == SK_CHAN_SHARED)
-		return monitor_deny(p, ch, SK_AUDIT_KIND, SK_FID_CHAN_RECV,
-				    SK_ERR_KIND);
+		return monitor_deny(p, p->desc->ports[id].chan, SK_AUDIT_KIND,
+				    SK_FID_CHAN_RECV, SK_ERR_KIND);
 	dst = (uint8_t *)part_guest_ptr(p, buf, cap, 1);
 	isz = flags & SK_RECV_FRESH ? sizeof(*mi) :
 	      offsetof(struct sk_msg_info, fresh);
 	if (info)
 		mi = (struct sk_msg_info *)part_guest_ptr(p, info, isz, 1);
 	if (!dst || (info && (!mi || (info & 7))))
-		return monitor_deny(p, ch, SK_AUDIT_BAD_ADDRESS,
-				    SK_FID_CHAN_RECV, SBI_ERR_INVALID_ADDRESS);
+		return monitor_deny(p, p->desc->ports[id].chan,
+				    SK_AUDIT_BAD_ADDRESS, SK_FID_CHAN_RECV,
+				    SBI_ERR_INVALID_ADDRESS);
 	if (c->kind == SK_CHAN_SAMPLING) {
 		err = sample_get(c, dst, cap, &h, &stamp, &seq);
 		if (err)
@@ -238,19 +278,17 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 		const struct msg_hdr *src;
 
 		if (head == __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE)) {
-			if (flags & SK_RECV_BLOCK) {
+			if (flags & SK_RECV_BLOCK)
 				__atomic_store_n(&p->wait_port, id + 1,
 						 __ATOMIC_SEQ_CST);
-				*block = 1;
-			}
 			return SK_ERR_EMPTY;
 		}
-		src = (const struct msg_hdr *)(c->buf + (head % c->depth) *
-					       slot_size(c));
+		src = (const struct msg_hdr *)(c->buf + st->head_off);
 		h = *src;
 		if (h.len > cap)
 			return SK_ERR_SIZE;	/* left queued: retry bigger */
-		memcpy(dst, src + 1, h.len);
+		msg_copy(dst, src + 1, h.len);
+		st->head_off = ring_next(c, st->head_off);
 		__atomic_store_n(&st->head, head + 1, __ATOMIC_RELEASE);
 	}
 	p->wait_port = 0;
@@ -265,8 +303,7 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 		if (flags & SK_RECV_FRESH)
 			mi->fresh = fresh;
 	}
-	*len = h.len;
-	return SBI_SUCCESS;
+	return h.len;
 }
 
 /* Is p parked on a receive that could now complete? */
@@ -277,7 +314,7 @@ int chan_ready(struct part *p)
 
 	if (!port)
 		return 0;
-	st = sk_system.chans[p->desc->ports[port - 1].chan].st;
+	st = p->desc->ports[port - 1].c->st;
 	return __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE) != st->head;
 }
 

@@ -60,13 +60,18 @@ static int restart_allowed(struct part *p)
 	return p->desc->on_fault == SK_ACT_RESTART && restart_allowed_any(p);
 }
 
-/* A reboot the partition asked for: within the same restart limit. */
+/*
+ * A reboot the partition asked for (SBI SRST): its on_fault action,
+ * within the same restart limit.  An OS that panics reboots this way
+ * (Linux with panic=-1), so this is how the health monitor sees it.
+ */
 void hm_reboot(struct part *p)
 {
-	if (restart_allowed_any(p))
+	if (restart_allowed(p))
 		part_restart(p, "srst_reboot");
 	else
-		part_stop(p, "restart_limit");
+		part_stop(p, p->desc->on_fault == SK_ACT_RESTART ?
+			     "restart_limit" : "srst_reboot");
 }
 
 /* Take p's configured action for a failure described by what. */

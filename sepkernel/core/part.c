@@ -16,8 +16,11 @@
 #include "sk/verify.h"
 #include "sk/vuart.h"
 
-/* Not in .bss: only the partitions that exist are initialised. */
-struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
+/*
+ * sk_part_table[] itself is generated (system.c), one entry per
+ * partition, outside .bss: only the partitions that exist are
+ * initialised, by part_boot_all().
+ */
 static uint32_t live;		/* partitions not stopped that have a slot */
 
 /*
@@ -37,12 +40,12 @@ static int part_scheduled(const struct sk_part_desc *d)
 
 /*
  * Loading a partition is resumable work, done in chunks: hash a chunk
- * of the package (copying what of it is image to the start of the RAM),
- * then clear the rest of the RAM.  Boot and every restart run the same
- * chunks; a restart spreads them over as many of the partition's own
- * slots as it takes, each chunk started only if its worst cost seen so
- * far (plus an eighth) ends before the slot's guard.  tools/skc/reload.py
- * predicts the same work in major frames.
+ * of the package (copying what of it is image, or initramfs, to where
+ * the package says in the RAM), then clear the rest of the RAM.  Boot
+ * and every restart run the same chunks; a restart spreads them over as
+ * many of the partition's own slots as it takes, each chunk started only
+ * if its worst cost seen so far (plus an eighth) ends before the slot's
+ * guard.  tools/skc/reload.py predicts the same work in major frames.
  */
 #define RELOAD_CHUNK	1024		/* package bytes hashed per chunk */
 #define RELOAD_CLEAR	32768		/* RAM bytes cleared per chunk */
@@ -59,12 +62,52 @@ static void reload_begin(struct part *p)
 	blake2b_init(&p->rl_hash);
 }
 
+/* Copy what of the package chunk [off, off + n) is image or initramfs. */
+static void reload_copy(const struct sk_part_desc *d, uint8_t *ram,
+			uint64_t off, uint64_t n)
+{
+	uint64_t rd = d->initrd_off;
+
+	if (off < d->image_size)
+		memcpy(ram + d->image_load + off, d->pkg + off,
+		       min64(n, d->image_size - off));
+	else if (off >= rd && off < rd + d->initrd_size)
+		memcpy(ram + d->initrd_load + (off - rd), d->pkg + off,
+		       min64(n, rd + d->initrd_size - off));
+}
+
+/*
+ * The c-th byte of RAM that neither image nor initramfs covers: below
+ * the image, between image and initramfs, above the initramfs.  Returns
+ * its offset in RAM; *room = bytes of that gap from there on.
+ */
+static uint64_t reload_gap(const struct sk_part_desc *d, uint64_t c,
+			   uint64_t *room)
+{
+	uint64_t img_end = d->image_load + d->image_size;
+	uint64_t rd_lo = d->initrd_size ? d->initrd_load : d->ram_size;
+
+	if (c < d->image_load) {
+		*room = d->image_load - c;
+		return c;
+	}
+	c -= d->image_load;
+	if (c < rd_lo - img_end) {
+		*room = rd_lo - img_end - c;
+		return img_end + c;
+	}
+	c -= rd_lo - img_end;
+	*room = d->ram_size - (d->initrd_load + d->initrd_size) - c;
+	return d->initrd_load + d->initrd_size + c;
+}
+
 /* Chunks while the next one ends before deadline; 1 once all are done. */
 static int reload_chunks(struct part *p, uint64_t deadline)
 {
 	const struct sk_part_desc *d = p->desc;
 	uint8_t *ram = (uint8_t *)d->ram_hpa;
-	uint64_t total = d->pkg_size + (d->ram_size - d->image_size);
+	uint64_t total = d->pkg_size +
+		(d->ram_size - d->image_size - d->initrd_size);
 
 	while (p->rl_off < total) {
 		uint64_t off = p->rl_off, t0 = time_now(), n;
@@ -77,13 +120,12 @@ static int reload_chunks(struct part *p, uint64_t deadline)
 		if (hash) {
 			n = min64(RELOAD_CHUNK, d->pkg_size - off);
 			blake2b_update(&p->rl_hash, d->pkg + off, n);
-			if (off < d->image_size)
-				memcpy(ram + off, d->pkg + off,
-				       min64(n, d->image_size - off));
+			reload_copy(d, ram, off, n);
 		} else {
-			uint64_t at = d->image_size + (off - d->pkg_size);
+			uint64_t room;
+			uint64_t at = reload_gap(d, off - d->pkg_size, &room);
 
-			n = min64(RELOAD_CLEAR, d->ram_size - at);
+			n = min64(RELOAD_CLEAR, room);
 			memset(ram + at, 0, n);
 		}
 		p->rl_off = off + n;

@@ -11,6 +11,7 @@
  */
 #include <stddef.h>
 #include "arch/csr.h"
+#include "arch/vcpu.h"
 #include "sbi_call.h"
 #include "sk/board.h"
 #include "sk/chan.h"
@@ -52,6 +53,25 @@ static void timer_arm(uint64_t when)
 		sbi_set_timer(when);
 }
 
+/*
+ * Make s the hart's current slot.  Its absolute start, end and stop are
+ * computed here, once per slot, so that every later look at the plan
+ * (each timer interrupt, each yield) is a compare with a precomputed
+ * time rather than a walk over the slot table.
+ */
+static void slot_begin(struct hart *h, const struct sk_slot *s)
+{
+	h->slot = s;
+	h->owner = s->owner;
+	h->start = h->frame_start + s->start;
+	h->end = h->start + s->length;
+	h->stop = h->end - sk_system.guard;
+	h->yielded = 0;
+	h->entered = 0;
+	if (s->owner)
+		s->owner->slots++;
+}
+
 void sched_init_hart(unsigned id, uint64_t epoch)
 {
 	struct hart *h = &sk_harts[id];
@@ -61,8 +81,8 @@ void sched_init_hart(unsigned id, uint64_t epoch)
 	h->frame_start = epoch;
 	if (sk_system.stop_after)
 		stop_at = epoch + sk_system.stop_after;
-	if (h->plan->nslots && h->plan->slots[0].part >= 0)
-		part_get(h->plan->slots[0].part)->slots++;
+	if (h->plan->nslots)
+		slot_begin(h, &h->plan->slots[0]);
 	/* The slot timer, and IPIs that wake a receiver parked on a channel. */
 	csr_set(sie, 1UL << IRQ_S_TIMER | 1UL << IRQ_S_SOFT);
 }
@@ -84,13 +104,21 @@ static int exact(void)
 }
 
 /*
- * Idle until boundary b (> *now).  Returns 1 when b is close enough to
- * treat as reached (*now = b, the exit path finishes the wait), 0 when
- * the caller should wait for the timer.
+ * Idle until boundary b (> *now).  Returns 1 when the caller may treat b
+ * as reached (*now = b; h->sync_at = b, and the way out of the kernel
+ * finishes the wait exactly), 0 when it should wait for the timer.
+ *
+ * "settled" says that nothing can happen on this hart before b - the
+ * slot's owner is past its stop, stopped for good, or there is no owner
+ * - so in exact mode the choice for b can be made now, in one pass,
+ * however far off b is: sched_run() then sleeps until just before b.
+ * A partition parked on a receive is not settled: a message from
+ * another hart may wake it before b.
  */
-static int wait_for(struct hart *h, uint64_t *now, uint64_t b)
+static int wait_for(struct hart *h, uint64_t *now, uint64_t b, int settled)
 {
-	if (exact() && b - *now <= SYNC_TICKS) {
+	if (exact() && (b - *now <= SYNC_TICKS ||
+			(settled && (!stop_at || b < stop_at)))) {
 		h->sync_at = b;
 		*now = b;
 		return 1;
@@ -100,6 +128,18 @@ static int wait_for(struct hart *h, uint64_t *now, uint64_t b)
 		h->wake = stop_at;
 	timer_arm(h->wake);
 	return 0;
+}
+
+/* Sleep (wfi) until time t; an IPI meanwhile is for a choice already made. */
+static void idle_until(uint64_t t)
+{
+	if (time_now() >= t)
+		return;
+	timer_arm(t);
+	do {
+		wfi();
+		csr_clear(sip, 1UL << IRQ_S_SOFT);
+	} while (time_now() < t);
 }
 
 /*
@@ -123,23 +163,17 @@ void sched_guest_timer(struct part *p)
 static void advance(struct hart *h)
 {
 	const struct sk_plan *pl = h->plan;
-	const struct sk_slot *s;
+	const struct sk_slot *s = h->slot + 1;
 
-	h->yielded = 0;
-	if (++h->slot == pl->nslots) {
-		h->slot = 0;
+	if (s == pl->slots + pl->nslots) {
+		s = pl->slots;
 		h->frame_start += pl->major_frame;
 		h->frames++;
 	}
-	h->entered = 0;
-	s = &pl->slots[h->slot];
-	if (s->part >= 0) {
-		struct part *p = part_get(s->part);
-
-		p->slots++;
-		if (p->desc->watchdog)	/* checked as each of its slots begins */
-			hm_check_watchdog(p, h->frames);
-	}
+	slot_begin(h, s);
+	/* A watchdog is checked as each of its partition's slots begins. */
+	if (s->owner && s->owner->desc->watchdog)
+		hm_check_watchdog(s->owner, h->frames);
 }
 
 /*
@@ -148,30 +182,24 @@ static void advance(struct hart *h)
  */
 static struct part *sched_pick(struct hart *h)
 {
-	const struct sk_plan *pl = h->plan;
 	uint64_t now = time_now();
+	struct part *p;
 
 	h->sync_at = 0;
 	if (stop_at && now >= stop_at)
 		sk_halt("stop_after", NULL);
-	if (!pl->nslots) {
+	if (!h->plan->nslots) {
 		h->wake = stop_at ? stop_at : ~0UL;
 		timer_arm(~0UL);
 		return NULL;
 	}
 	for (;;) {
-		const struct sk_slot *s = &pl->slots[h->slot];
-		uint64_t start = h->frame_start + s->start;
-		uint64_t end = start + s->length;
-		uint64_t stop;
-		struct part *p;
-
-		if (now >= end) {
+		if (now >= h->end) {
 			advance(h);
 			continue;
 		}
-		if (now < start) {		/* an idle gap before the slot */
-			if (wait_for(h, &now, start))
+		if (now < h->start) {		/* an idle gap before the slot */
+			if (wait_for(h, &now, h->start, 1))
 				continue;
 			return NULL;
 		}
@@ -181,31 +209,36 @@ static struct part *sched_pick(struct hart *h)
 		 * the end, and the next slot starts on time whatever this one
 		 * did.
 		 */
-		stop = end - sk_system.guard;
-		if (s->part < 0 || now >= stop) {
-			if (wait_for(h, &now, end))
+		p = h->owner;
+		if (!p || now >= h->stop) {
+			if (wait_for(h, &now, h->end, 1))
 				continue;
 			return NULL;
 		}
-		p = part_get(s->part);
 		if (p->state == PART_RESTARTING) {
+			/* Its reload is its own slot's work: never start early. */
+			if (h->sync_at) {
+				idle_until(h->sync_at);
+				h->sync_at = 0;
+				now = time_now();
+			}
 			/*
 			 * Reload chunks that end before the guard, so the
 			 * reload never takes time from the next slot; what
 			 * does not fit waits for p's next slot.
 			 */
-			part_reload_step(p, stop);
+			part_reload_step(p, h->stop);
 			h->entered = 1;		/* late by its own reload only */
 			h->sync_at = 0;		/* that took time: look again */
 			now = time_now();
 			if (p->state != PART_RESTARTING)
 				continue;
-			if (wait_for(h, &now, end))
+			if (wait_for(h, &now, h->end, 1))
 				continue;
 			return NULL;
 		}
 		if (p->state != PART_READY || (h->yielded && !chan_ready(p))) {
-			if (wait_for(h, &now, end))
+			if (wait_for(h, &now, h->end, p->state != PART_READY))
 				continue;
 			return NULL;
 		}
@@ -213,9 +246,9 @@ static struct part *sched_pick(struct hart *h)
 		if (!h->entered && exact() && !h->sync_at)
 			__atomic_add_fetch(&sk_sync_late, 1, __ATOMIC_RELAXED);
 		h->entered = 1;
-		h->stop_at = stop < stop_at || !stop_at ? stop : stop_at;
+		h->stop_at = h->stop < stop_at || !stop_at ? h->stop : stop_at;
 		if (!h->sync_at)
-			timer_arm(guest_deadline(p, now, stop));
+			timer_arm(guest_deadline(p, now, h->stop));
 		h->yielded = 0;
 		return p;
 	}
@@ -223,12 +256,7 @@ static struct part *sched_pick(struct hart *h)
 
 uint64_t sched_slot_end(struct hart *h)
 {
-	const struct sk_plan *pl = h->plan;
-
-	if (!pl->nslots)
-		return ~0UL;
-	return h->frame_start + pl->slots[h->slot].start +
-	       pl->slots[h->slot].length;
+	return h->plan->nslots ? h->end : ~0UL;
 }
 
 void sched_yield(struct hart *h)
@@ -241,7 +269,7 @@ void sched_yield(struct hart *h)
  * Returns the vcpu for trap.S to resume; if it differs from the loaded
  * one, the CSR half of the world switch is done here.
  */
-struct vcpu *sched_run(struct hart *h)
+__attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 {
 	struct part *next;
 	uint64_t flags, virq;
@@ -255,6 +283,15 @@ struct vcpu *sched_run(struct hart *h)
 	/* Off the exact path: its own queued lines, in its own time. */
 	if (!h->sync_at)
 		cons_drain(next);
+	flags = 0;
+	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
+		/* Idle time before the boundary is the console's. */
+		cons_drain_idle(h->id, h->sync_at - SYNC_TICKS);
+		idle_until(h->sync_at - SYNC_TICKS);
+		next->vcpu.sync_at = h->sync_at;
+		next->vcpu.sync_stop = h->stop_at;
+		flags = VCPU_SYNC;
+	}
 	/*
 	 * Virtual interrupts that became due while it was away: doorbells
 	 * rung for it, and (without Sstc) a timer deadline that has passed.
@@ -264,12 +301,6 @@ struct vcpu *sched_run(struct hart *h)
 	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
 		virq |= 1UL << IRQ_VS_TIMER;
 	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
-	flags = 0;
-	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
-		next->vcpu.sync_at = h->sync_at;
-		next->vcpu.sync_stop = h->stop_at;
-		flags = VCPU_SYNC;
-	}
 	if (next == h->loaded && !h->discard) {
 		if (virq)
 			csr_set(hvip, virq);
@@ -277,10 +308,8 @@ struct vcpu *sched_run(struct hart *h)
 	}
 	if (h->discard || !h->loaded)
 		flags |= VCPU_DISCARD;
-	else
-		vcpu_save(&h->loaded->vcpu);
 	next->vcpu.hvip |= virq;
-	vcpu_load(&next->vcpu);
+	vcpu_switch(flags & VCPU_DISCARD ? NULL : &h->loaded->vcpu, &next->vcpu);
 	h->loaded = next;
 	h->discard = 0;
 	return (struct vcpu *)((uint64_t)&next->vcpu | flags);

@@ -8,20 +8,42 @@
 #include "sk/hm.h"
 #include "sk/sched.h"
 #include "sk/vuart.h"
+#include "sk_abi.h"
 #include "vsbi.h"
 
-struct vcpu *sk_trap(struct vcpu *v)
+_Static_assert(TRAP_ECALL_VS == EXC_ECALL_VS && TRAP_SK_EID == SK_EID &&
+	       SK_FID_NOP == 0 && SBI_SUCCESS == 0, "trap.S null hypercall");
+
+/* A fault: the health monitor decides (off the hot paths). */
+static __attribute__((noinline)) struct vcpu *trap_fault(struct part *p,
+							 uint64_t cause)
 {
-	struct part *p = (struct part *)v;
-	uint64_t cause = csr_read(scause);
 	uint64_t gpa = ~0UL;
 
-	/* The hot path: a hypercall that resumes its caller. */
-	if (cause == EXC_ECALL_VS) {
-		if (vsbi_handle(p))
-			return v;
-		return sched_run(this_hart(p));
-	}
+	if (cause & SCAUSE_IRQ)	/* nothing else is enabled */
+		sk_panic("unexpected_irq", cause, p->vcpu.sepc, 0);
+	if (cause == EXC_INST_GUEST_PAGE || cause == EXC_LOAD_GUEST_PAGE ||
+	    cause == EXC_STORE_GUEST_PAGE)
+		gpa = csr_read(htval) << 2 | (csr_read(stval) & 3);
+	/* Its virtual UART: trap.S saves the full frame, then vuart_trap(). */
+	if (cause != EXC_INST_GUEST_PAGE && vuart_hit(p, gpa))
+		return (struct vcpu *)((uintptr_t)&p->vcpu | VCPU_MMIO);
+	hm_fault(p, cause, csr_read(stval), gpa);
+	return sched_run(this_hart(p));
+}
+
+/*
+ * Returns the vcpu to resume (trap.S).  Every case ends in a tail call,
+ * so this dispatcher builds no stack frame: a hypercall reaches
+ * vsbi_handle() after two compares.  Only VS-mode raises EXC_ECALL_VS,
+ * so that test needs no check that the trap came from a guest.
+ */
+struct vcpu *sk_trap(struct vcpu *v, uint64_t cause)
+{
+	struct part *p = (struct part *)v;
+
+	if (cause == EXC_ECALL_VS)
+		return vsbi_handle(p);
 	if (!(csr_read(hstatus) & HSTATUS_SPV))	/* not from a guest */
 		sk_panic("kernel_trap", cause, csr_read(sepc), csr_read(stval));
 	if (cause == (SCAUSE_IRQ | IRQ_S_TIMER))
@@ -30,14 +52,5 @@ struct vcpu *sk_trap(struct vcpu *v)
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
 		return sched_run(this_hart(p));
 	}
-	if (cause & SCAUSE_IRQ)	/* nothing else is enabled */
-		sk_panic("unexpected_irq", cause, v->sepc, 0);
-	if (cause == EXC_INST_GUEST_PAGE || cause == EXC_LOAD_GUEST_PAGE ||
-	    cause == EXC_STORE_GUEST_PAGE)
-		gpa = csr_read(htval) << 2 | (csr_read(stval) & 3);
-	/* Its virtual UART: trap.S saves the full frame, then vuart_trap(). */
-	if (cause != EXC_INST_GUEST_PAGE && vuart_hit(p, gpa))
-		return (struct vcpu *)((uintptr_t)v | VCPU_MMIO);
-	hm_fault(p, cause, csr_read(stval), gpa);
-	return sched_run(this_hart(p));
+	return trap_fault(p, cause);
 }

@@ -35,8 +35,23 @@ def render(template, system, part, channels=()):
         mem_hi="0x%x" % (part.memory >> 32),
         mem_lo="0x%x" % (part.memory & 0xffffffff),
         args=args,
+        isa=u.GUEST_ISA.get(system.board or "qemu-virt", u.GUEST_ISA["qemu-virt"]),
+        chosen=_render_chosen(part),
         channels=_render_channels(part, channels))
     return text + _render_uart(part)
+
+
+def _render_chosen(part):
+    """/chosen: bootargs and where the initramfs was put (as Linux reads them)."""
+    s = ""
+    if getattr(part, "bootargs", None) is not None:
+        s += "\t\tbootargs = %s;\n" % _quote(part.bootargs)
+    if getattr(part, "initrd_data", None):
+        start = u.GUEST_RAM + part.initrd_load
+        s += "\t\tlinux,initrd-start = /bits/ 64 <0x%x>;\n" % start
+        s += "\t\tlinux,initrd-end = /bits/ 64 <0x%x>;\n" % (
+            start + len(part.initrd_data))
+    return s
 
 
 def _render_channels(part, channels):

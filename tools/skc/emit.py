@@ -160,6 +160,8 @@ def _channels_c(chans):
             ("max_size", c.max_size),
             ("max_per_frame", c.max_per_frame),
             ("buf", "sk_chan_buf_%d" % c.id if c.buf_size() else "0"),
+            ("slot_size", 8 + u.align_up(c.msg_size, 8) if c.buf_size() else 0),
+            ("ring_size", c.buf_size()),
             ("st", "&sk_chan_st_%d" % c.id),
         ]
         if c.proto:
@@ -184,16 +186,21 @@ def _ports_c(parts):
         out.append("static const struct sk_port sk_ports_%d[%d] = {\t/* %s */\n" %
                    (p.id, len(p.ports), p.name))
         for i, pt in enumerate(p.ports):
-            out.append("\t[%d] = { .chan = %d, .dir = %s, .win_gpa = 0x%xUL },"
-                       "\t/* %s */\n" % (i, pt.chan.id, "SK_PORT_SEND" if pt.dir == "send"
-                                          else "SK_PORT_RECV", pt.win_gpa, pt.chan.name))
+            out.append("\t[%d] = { .chan = %d, .c = &sk_chans[%d], .dir = %s, "
+                       ".win_gpa = 0x%xUL },\t/* %s */\n" %
+                       (i, pt.chan.id, pt.chan.id, "SK_PORT_SEND" if pt.dir == "send"
+                        else "SK_PORT_RECV", pt.win_gpa, pt.chan.name))
         out.append("};\n\n")
     return "".join(out)
 
 
 def system_c(src, system, parts, plans, chans=(), protos=()):
     """The static tables of sk/system.h."""
-    out = [_header(src), '#include "sk/system.h"\n\n']
+    out = [_header(src), '#include "sk/system.h"\n#include "sk/part.h"\n\n']
+    # The partitions' run-time state, sized exactly; the kernel's hot
+    # paths reach it through the pointers below, never by index.
+    out.append("struct part sk_part_table[%d]\n\t__attribute__((section(\".sk_noinit\")));\n\n"
+               % max(len(parts), 1))
     for p in parts:
         out.append("extern const uint8_t sk_pkg_%d[], sk_sig_%d[];\t/* %s */\n" %
                    (p.id, p.id, p.name))
@@ -205,8 +212,10 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
         out.append("static const struct sk_slot sk_slots_hart%d[%d] = {\n" %
                    (h, len(plan.slots)))
         for s in plan.slots:
-            out.append("\t{ .start = %d, .length = %d, .part = %d },\t/* %s */\n" %
+            out.append("\t{ .start = %d, .length = %d, .part = %d, .owner = %s },"
+                       "\t/* %s */\n" %
                        (s.start, s.length, s.part.id if s.part else -1,
+                        "&sk_part_table[%d]" % s.part.id if s.part else "0",
                         s.part.name if s.part else "idle"))
         out.append("};\n\n")
     out.append("static const struct sk_plan sk_plans[%d] = {\n" % len(plans))
@@ -239,6 +248,10 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
             ("pkg_size", "0x%xUL" % len(p.pkg)),
             ("sig", "sk_sig_%d" % p.id),
             ("image_size", "0x%xUL" % p.image_size),
+            ("image_load", "0x%xUL" % p.load),
+            ("initrd_off", "0x%xUL" % p.initrd_off),
+            ("initrd_size", "0x%xUL" % p.initrd_size),
+            ("initrd_load", "0x%xUL" % (p.initrd_load or 0)),
             ("dtb_off", "0x%xUL" % p.dtb_off),
             ("dtb_size", "0x%xUL" % p.dtb_size),
             ("cfg_off", "0x%xUL" % p.cfg_off),
@@ -247,6 +260,7 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
             ("max_restarts", p.max_restarts),
             ("restart_window", "%dU" % p.restart_window),
             ("watchdog", "%dU" % p.watchdog),
+            ("hedeleg", "SK_HEDELEG_OS" if p.delegate_faults else "SK_HEDELEG_BASE"),
             ("nports", len(p.ports)),
             ("ports", "sk_ports_%d" % p.id if p.ports else "0"),
             ("uart", int(bool(p.uart))),
@@ -322,6 +336,9 @@ def _layout_doc(system, parts, plans, limit, chans=(), protos=()):
             "image": os.path.abspath(p.image_path),
             "ram_hpa": p.ram_hpa, "ram_size": p.memory, "entry": p.elf.entry,
             "pkg_size": len(p.pkg), "image_size": p.image_size,
+            "image_load": p.load, "kind": p.kind,
+            "initrd_off": p.initrd_off, "initrd_size": p.initrd_size,
+            "initrd_load": p.initrd_load, "delegate_faults": p.delegate_faults,
             "dtb_off": p.dtb_off, "dtb_size": p.dtb_size,
             "cfg_off": p.cfg_off, "cfg_size": p.cfg_size,
             "blake2b": p.blake2b,

@@ -34,6 +34,10 @@ def cfg_entry(p):
         "watchdog": p.watchdog, "critical": p.critical,
         "system_rights": p.system_rights, "args": p.args,
         "image_blake2b": hashlib.blake2b(p.flat).hexdigest(),
+        "image_load": p.load, "delegate_faults": p.delegate_faults,
+        "initrd_load": p.initrd_load,
+        "initrd_blake2b": (hashlib.blake2b(p.initrd_data).hexdigest()
+                           if p.initrd_data else None),
     }
 
 
@@ -41,13 +45,15 @@ def make_package(p):
     """Fill p.cfg, p.pkg and the offsets from p.flat, p.dtb, p.ram_hpa."""
     p.cfg = json.dumps(cfg_entry(p), sort_keys=True, separators=(",", ":")).encode()
     img = pad(p.flat)
+    rd = pad(p.initrd_data or b"")
     dtb = pad(p.dtb)
     p.image_size = len(p.flat)
-    p.dtb_off, p.dtb_size = len(img), len(p.dtb)
-    p.cfg_off, p.cfg_size = len(img) + len(dtb), len(p.cfg)
+    p.initrd_off, p.initrd_size = len(img), len(p.initrd_data or b"")
+    p.dtb_off, p.dtb_size = len(img) + len(rd), len(p.dtb)
+    p.cfg_off, p.cfg_size = p.dtb_off + len(dtb), len(p.cfg)
     # No padding after the config entry: every byte of a package is hashed
     # at each boot and restart, so none is wasted on zeros.
-    p.pkg = img + dtb + p.cfg
+    p.pkg = img + rd + dtb + p.cfg
     # The one digest the kernel prints in event=verified and the build
     # signs (tools/sksign.py: Ed25519 over a prefix and this digest).
     p.blake2b = hashlib.blake2b(p.pkg).hexdigest()

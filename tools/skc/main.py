@@ -119,6 +119,7 @@ def compile_config(path, search_dirs):
     chans = channels.check_channels(diag, doc, parts, system)
     protos = protocol.check_protocols(diag, doc, chans)
     image.check_images(diag, parts, os.path.dirname(path) or ".", search_dirs)
+    image.check_initrds(diag, parts, os.path.dirname(path) or ".", search_dirs)
     argschema.check(diag, parts)
     plans = sched.build_plans(diag, doc, system, parts)
     bounds.check(diag, system, parts, plans)

@@ -42,7 +42,7 @@ def chunk_budgets():
 
 def work(p):
     """(hash chunks, clear chunks) of p's reload."""
-    clear = max(p.memory - p.image_size, 0)
+    clear = max(p.memory - p.image_size - getattr(p, "initrd_size", 0), 0)
     return _ceil_div(len(p.pkg), CHUNK), _ceil_div(clear, CLEAR)
 
 
@@ -105,7 +105,7 @@ def check(diag, system, parts, plans):
         n = frames(p, plans[p.hart], system.guard)
         p.reload_frames = n
         detail = "%s package, %s of RAM to clear" % (
-            kib(len(p.pkg)), kib(max(p.memory - p.image_size, 0)))
+            kib(len(p.pkg)), kib(max(p.memory - p.image_size - getattr(p, "initrd_size", 0), 0)))
         if n is None:
             diag.error(("partition", p.id, "max_restarts"),
                        "%s: max_restarts = %d: its slots are too short for even "

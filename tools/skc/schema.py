@@ -19,7 +19,9 @@ CONSOLES = ("uart", "sbi")
 REJECT_ACTIONS = ("continue", "halt")
 PART_KEYS = ("name", "image", "memory", "hart", "on_fault", "max_restarts",
              "restart_window", "watchdog", "critical", "system_rights",
-             "allow_unscheduled", "phys", "args", "uart")
+             "allow_unscheduled", "phys", "args", "uart", "load", "initrd",
+             "bootargs", "delegate_faults")
+BOOTARGS_MAX = 1024
 FAULT_ACTIONS = ("halt", "restart")
 
 SYSTEM_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
@@ -70,7 +72,16 @@ class Partition:
     phys: int = None
     args: dict = field(default_factory=dict)
     args_ok: bool = True
+    load: int = None            # flat binary: offset of its first byte in RAM
+    initrd: str = None          # initramfs file, placed in its RAM
+    bootargs: str = None        # /chosen/bootargs
+    delegate_faults: bool = False   # the guest handles its own traps (hedeleg)
     image_path: str = None      # filled by image.py
+    kind: str = None            # "elf", "linux" (raw Image) or "flat"
+    image_end: int = None       # end of image + bss, offset in RAM
+    initrd_path: str = None
+    initrd_data: bytes = None
+    initrd_load: int = None     # offset in RAM
     elf: object = None
     flat: bytes = None
 
@@ -405,7 +416,36 @@ def _check_partition(diag, i, t, system):
         phys = BAD
     p.phys = _ok(phys)
     _check_args(sec, p)
+    _check_os_keys(sec, p)
     return p
+
+
+def _check_os_keys(sec, p):
+    """load, initrd, bootargs, delegate_faults: what an OS partition needs."""
+    load = sec.get("load", u.parse_addr, default=None)
+    if load is not BAD and load is not None and load % u.PAGE:
+        sec.bad("load", "not page-aligned (4K)",
+                'use load = "0x%x"' % u.align_up(load, u.PAGE))
+        load = BAD
+    if load is not BAD and load is not None and p.memory is not None and \
+            load >= p.memory:
+        sec.bad("load", "outside its RAM (memory = \"%s\")" % u.fmt_size(p.memory),
+                'use an offset below 0x%x, e.g. load = "0x200000"' % p.memory)
+        load = BAD
+    p.load = _ok(load)
+    initrd = sec.get("initrd", "str", default=None)
+    if isinstance(initrd, str) and not initrd.strip():
+        sec.bad("initrd", "empty file name", 'use initrd = "linux.cpio"')
+        initrd = BAD
+    p.initrd = _ok(initrd)
+    args = sec.get("bootargs", "str", default=None)
+    if isinstance(args, str) and (len(args) > BOOTARGS_MAX or
+                                  any(not " " <= c <= "~" for c in args)):
+        sec.bad("bootargs", "must be printable ASCII of at most %d characters"
+                % BOOTARGS_MAX, "drop control and non-ASCII characters")
+        args = BAD
+    p.bootargs = _ok(args)
+    p.delegate_faults = _ok(sec.get("delegate_faults", "bool", default=False))
 
 
 def _check_part_memory(sec):

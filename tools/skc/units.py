@@ -15,6 +15,26 @@ KERNEL_BASE = 0x80200000    # where fw_dynamic jumps; below it is OpenSBI
 KERNEL_RESERVE = 4 * MIB    # code, data, stacks, page-table pool
 TIMEBASE_HZ = 10_000_000    # 1 tick = 100 ns
 
+# The hart's ISA as the board reports it (QEMU 7.2 virt's default CPU,
+# `-M virt,dumpdtb=`; harness/test_linux.py checks it against QEMU) and
+# what a partition is told: without h (the kernel's own), keeping only
+# what runs unchanged in VS-mode - FP (the kernel swaps f0-f31), Sstc
+# (the kernel enables vstimecmp through henvcfg.STCE).
+BOARD_ISA = {
+    "qemu-virt": "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc",
+}
+GUEST_ISA_EXT = ("zicsr", "zifencei", "zihintpause", "zba", "zbb", "zbc", "zbs",
+                 "sstc")
+
+
+def guest_isa(isa):
+    """The partition's riscv,isa: the base letters less h, known extensions."""
+    base, *exts = isa.split("_")
+    return "_".join([base.replace("h", "")] + [e for e in exts if e in GUEST_ISA_EXT])
+
+
+GUEST_ISA = {b: guest_isa(i) for b, i in BOARD_ISA.items()}
+
 # What every partition sees (guest-physical), as in sk/system.h.
 GUEST_RAM = 0x80000000
 GUEST_DTB = 0x7fe00000

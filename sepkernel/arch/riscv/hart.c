@@ -9,19 +9,6 @@
 
 extern void sk_trap_entry(void);
 
-/*
- * Exceptions a guest handles itself (hedeleg): its own breakpoints,
- * misaligned fetches, ecalls from its user mode and its own page faults.
- * Everything else - ecalls to us, guest-page faults, illegal and virtual
- * instructions, access faults - comes to the kernel.
- */
-#define HEDELEG_GUEST	((1UL << EXC_INST_MISALIGNED) | \
-			 (1UL << EXC_BREAKPOINT) | \
-			 (1UL << EXC_ECALL_U) | \
-			 (1UL << EXC_INST_PAGE) | \
-			 (1UL << EXC_LOAD_PAGE) | \
-			 (1UL << EXC_STORE_PAGE))
-
 /* The guest's own interrupts go straight to it (hideleg). */
 #define HIDELEG_GUEST	((1UL << IRQ_VS_SOFT) | (1UL << IRQ_VS_TIMER) | \
 			 (1UL << IRQ_VS_EXT))
@@ -29,7 +16,7 @@ extern void sk_trap_entry(void);
 void hart_init(void)
 {
 	csr_write(stvec, (uint64_t)sk_trap_entry);
-	csr_write(hedeleg, HEDELEG_GUEST);
+	csr_write(hedeleg, SK_HEDELEG_BASE);	/* each vcpu_load sets its own */
 	csr_write(hideleg, HIDELEG_GUEST);
 	/*
 	 * Partitions read time (their view of time is the real time); cycle
@@ -38,9 +25,15 @@ void hart_init(void)
 	 */
 	csr_write(hcounteren, HCOUNTEREN_TM | (sk_system.guest_counters ?
 		  HCOUNTEREN_CY | HCOUNTEREN_IR : 0));
+	/*
+	 * Every partition is a 64-bit guest entered in VS-mode by sret
+	 * (SPV); the hardware rewrites SPV/SPVP/GVA on each trap from a
+	 * guest, so hstatus is the same for all and never swapped.
+	 */
+	csr_write(hstatus, HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VSXL_64);
 	csr_write(hvip, 0);
 	csr_write(hie, 0);
-	/* Partitions may use FP; vcpu_load() swaps its registers. */
+	/* Partitions may use FP; vcpu_switch() swaps its registers. */
 	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPIE);
 	csr_write(htimedelta, 0);	/* a partition's view of time is real */
 	if (sched_has_sstc())

@@ -3,12 +3,18 @@
  * trap.S - the only way into the kernel once partitions run.
  *
  * While a guest runs, sscratch holds its struct vcpu.  A trap from the
- * guest swaps a0 with sscratch, saves the caller-saved registers (the
- * ones C may clobber) and calls sk_trap(vcpu) on the hart's kernel
- * stack.  Because C preserves s0-s11, gp and tp, they still hold the
- * guest's values when sk_trap returns, so a hypercall that resumes the
- * same vcpu never touches them: that is the fast path.  Only a world
- * switch stores them into the old vcpu and loads the new one's.
+ * guest swaps a0 with sscratch and first asks whether it is the null
+ * hypercall (SK_EID, SK_FID_NOP): that one is answered right here, with
+ * two scratch registers and no stack, because its only job is to measure
+ * the floor of a kernel entry (ecall, a few tests, sret).
+ *
+ * Anything else saves the caller-saved registers (the ones C may clobber)
+ * and calls sk_trap(vcpu, scause) on the hart's kernel stack.  Because C
+ * preserves s0-s11, gp and tp, they still hold the guest's values when
+ * sk_trap returns, so a hypercall that resumes the same vcpu never
+ * touches them.  Only a world switch stores them into the old vcpu and
+ * loads the new one's, and only an access to a virtual UART (VCPU_MMIO,
+ * whose emulator may read or write any register) spills them for C.
  */
 #include "arch/vcpu.h"
 
@@ -16,11 +22,29 @@
 	.globl	sk_trap_entry
 	.balign	4
 sk_trap_entry:
-	csrrw	a0, sscratch, a0
-	sd	ra, VCPU_X(1)(a0)
-	sd	sp, VCPU_X(2)(a0)
+	csrrw	a0, sscratch, a0	/* a0 = vcpu, sscratch = guest a0 */
 	sd	t0, VCPU_X(5)(a0)
 	sd	t1, VCPU_X(6)(a0)
+	csrr	t0, scause
+	li	t1, TRAP_ECALL_VS	/* only a guest in VS-mode raises it */
+	bne	t0, t1, .Lsave_all
+	bnez	a6, .Lsave_all		/* SK_FID_NOP is 0 */
+	li	t1, TRAP_SK_EID
+	bne	a7, t1, .Lsave_all
+	/* The null hypercall: step past the ecall, return a0 = a1 = 0. */
+	csrr	t1, sepc
+	addi	t1, t1, 4		/* ecall is never compressed */
+	csrw	sepc, t1
+	ld	t0, VCPU_X(5)(a0)
+	ld	t1, VCPU_X(6)(a0)
+	csrw	sscratch, a0
+	li	a0, 0			/* SBI_SUCCESS */
+	li	a1, 0
+	sret
+
+.Lsave_all:				/* t0 = scause */
+	sd	ra, VCPU_X(1)(a0)
+	sd	sp, VCPU_X(2)(a0)
 	sd	t2, VCPU_X(7)(a0)
 	sd	a1, VCPU_X(11)(a0)
 	sd	a2, VCPU_X(12)(a0)
@@ -33,11 +57,12 @@ sk_trap_entry:
 	sd	t4, VCPU_X(29)(a0)
 	sd	t5, VCPU_X(30)(a0)
 	sd	t6, VCPU_X(31)(a0)
-	csrrw	t0, sscratch, a0	/* guest a0 out, vcpu back in */
-	sd	t0, VCPU_X(10)(a0)
-	csrr	t0, sepc
-	sd	t0, VCPU_SEPC(a0)
+	csrrw	t1, sscratch, a0	/* guest a0 out, vcpu back in */
+	sd	t1, VCPU_X(10)(a0)
+	csrr	t1, sepc
+	sd	t1, VCPU_SEPC(a0)
 	ld	sp, VCPU_KSTACK(a0)
+	mv	a1, t0
 	call	sk_trap			/* a0 = vcpu to run next, and flags */
 	csrr	t1, sscratch		/* the vcpu that trapped */
 	bne	a0, t1, .Lslow

@@ -31,8 +31,15 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
 	v->x[11] = SK_GUEST_DTB_BASE;
 	v->sepc = d->entry;
 	v->sstatus = SSTATUS_SPP;	/* sret lands in VS-mode */
-	v->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VSXL_64;
 	v->vstimecmp = ~0UL;		/* no timer until the guest asks */
+	v->hedeleg = d->hedeleg;
+	/*
+	 * What firmware gives an S-mode kernel: its user mode may read the
+	 * counters too (Linux's vDSO reads time).  hcounteren still decides
+	 * what VS-mode itself gets; cycle and instret only with counters.
+	 */
+	v->scounteren = HCOUNTEREN_TM | (sk_system.guest_counters ?
+		HCOUNTEREN_CY | HCOUNTEREN_IR : 0);
 	v->hgatp = hgatp;
 }
 
@@ -45,65 +52,89 @@ static const uint64_t fp_zero[33];
 /* f0-f31 may hold someone's values; at boot, whatever firmware left. */
 static uint8_t fp_live[SK_MAX_HARTS] = { [0 ... SK_MAX_HARTS - 1] = 1 };
 
-void vcpu_save(struct vcpu *v)
+/*
+ * The FP half of a switch, when there is one (most partitions never
+ * touch FP): from's registers are saved if its guest dirtied them, and
+ * f0-f31 then get to's own values, or zeros unless they hold zeros
+ * already.  Dirty with no from means a guest wrote them and was dropped
+ * unsaved with its reset vcpu.
+ */
+static __attribute__((noinline)) void vcpu_fp_switch(struct vcpu *from,
+						     struct vcpu *to,
+						     uint64_t ss)
 {
-	if ((csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
-		fpu_save(v->fp);
-		v->fp_used = 1;
-		fp_live[v->hart] = 1;
+	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		if (from) {
+			fpu_save(from->fp);
+			from->fp_used = 1;
+		}
+		fp_live[to->hart] = 1;
 	}
-	v->sstatus = csr_read(sstatus) & SSTATUS_SPP;
-	v->hstatus = csr_read(hstatus);
-	v->vsstatus = csr_read(vsstatus);
-	v->vsie = csr_read(vsie);
-	v->vstvec = csr_read(vstvec);
-	v->vsscratch = csr_read(vsscratch);
-	v->vsepc = csr_read(vsepc);
-	v->vscause = csr_read(vscause);
-	v->vstval = csr_read(vstval);
-	v->vsatp = csr_read(vsatp);
-	v->hvip = csr_read(hvip);
-	v->scounteren = csr_read(scounteren);
-	v->senvcfg = csr_read(senvcfg);
-	if (sched_has_sstc())
-		v->vstimecmp = csr_read(vstimecmp);
+	if (to->fp_used || fp_live[to->hart]) {
+		csr_set(sstatus, SSTATUS_FS);	/* FS on to touch f0-f31 */
+		fpu_load(to->fp_used ? to->fp : fp_zero);
+		fp_live[to->hart] = to->fp_used;
+	}
 }
 
-void vcpu_load(struct vcpu *v)
+/*
+ * The CSR half of a world switch: from's state out (from is NULL when
+ * the outgoing vcpu was reset and has nothing worth keeping), to's in.
+ *
+ * Only what a guest can change is saved.  hstatus is not: every
+ * partition runs with the same one (hart_init), and the bits that move
+ * (SPV, SPVP, GVA) are written by the hardware on each trap.  hgatp is
+ * not: it is the partition's own, fixed at boot.  Hypervisor settings
+ * that differ between partitions (hgatp, and any per-partition trap
+ * delegation) are loaded in one place below.
+ */
+void vcpu_switch(struct vcpu *from, struct vcpu *to)
 {
 	uint64_t ss = csr_read(sstatus);
 
-	/*
-	 * Its own FP state, or zeros unless the registers hold zeros already.
-	 * Dirty here means a guest wrote them and was dropped unsaved.
-	 */
-	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY)
-		fp_live[v->hart] = 1;
-	if (v->fp_used || fp_live[v->hart]) {
-		csr_set(sstatus, SSTATUS_FS);	/* FS on to touch f0-f31 */
-		fpu_load(v->fp_used ? v->fp : fp_zero);
-		fp_live[v->hart] = v->fp_used;
+	if (from) {
+		from->sstatus = ss & SSTATUS_SPP;
+		from->vsstatus = csr_read(vsstatus);
+		from->vsie = csr_read(vsie);
+		from->vstvec = csr_read(vstvec);
+		from->vsscratch = csr_read(vsscratch);
+		from->vsepc = csr_read(vsepc);
+		from->vscause = csr_read(vscause);
+		from->vstval = csr_read(vstval);
+		from->vsatp = csr_read(vsatp);
+		from->hvip = csr_read(hvip);
+		from->scounteren = csr_read(scounteren);
+		from->senvcfg = csr_read(senvcfg);
+		if (sched_has_sstc())
+			from->vstimecmp = csr_read(vstimecmp);
 	}
+	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY || to->fp_used ||
+	    fp_live[to->hart])
+		vcpu_fp_switch(from, to, ss);
 	/* sret returns to VS or VU as it trapped; FP starts out clean. */
 	csr_write(sstatus, (ss & ~(SSTATUS_SPP | SSTATUS_FS)) |
-		  (v->sstatus & SSTATUS_SPP) | SSTATUS_FS_CLEAN);
-	csr_write(hstatus, v->hstatus);
-	csr_write(hgatp, v->hgatp);
+		  to->sstatus | SSTATUS_FS_CLEAN);
+
+	/* The hypervisor's per-partition settings. */
+	csr_write(hgatp, to->hgatp);
 	if (!gstage_vmid_ok())
 		gstage_flush();
-	csr_write(vsstatus, v->vsstatus);
-	csr_write(vsie, v->vsie);
-	csr_write(vstvec, v->vstvec);
-	csr_write(vsscratch, v->vsscratch);
-	csr_write(vsepc, v->vsepc);
-	csr_write(vscause, v->vscause);
-	csr_write(vstval, v->vstval);
-	csr_write(vsatp, v->vsatp);
-	csr_write(hvip, v->hvip);
-	csr_write(scounteren, v->scounteren);
-	csr_write(senvcfg, v->senvcfg);
+
+	/* The guest's own supervisor state. */
+	csr_write(vsstatus, to->vsstatus);
+	csr_write(vsie, to->vsie);
+	csr_write(vstvec, to->vstvec);
+	csr_write(vsscratch, to->vsscratch);
+	csr_write(vsepc, to->vsepc);
+	csr_write(vscause, to->vscause);
+	csr_write(vstval, to->vstval);
+	csr_write(vsatp, to->vsatp);
+	csr_write(hvip, to->hvip);
+	csr_write(scounteren, to->scounteren);
+	csr_write(senvcfg, to->senvcfg);
+	csr_write(hedeleg, to->hedeleg);
 	if (sched_has_sstc())
-		csr_write(vstimecmp, v->vstimecmp);
+		csr_write(vstimecmp, to->vstimecmp);
 }
 
 /*

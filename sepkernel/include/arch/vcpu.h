@@ -22,7 +22,6 @@ struct vcpu {
 
 	/* Saved on a world switch only. */
 	uint64_t sstatus;	/* SPP: guest was in VS or VU */
-	uint64_t hstatus;
 	uint64_t vsstatus;
 	uint64_t vsie;
 	uint64_t vstvec;
@@ -36,6 +35,7 @@ struct vcpu {
 	uint64_t hgatp;
 	uint64_t scounteren;	/* not virtualized by the H extension: */
 	uint64_t senvcfg;	/* a guest writes the hart's own copy */
+	uint64_t hedeleg;	/* traps it handles itself (fixed per partition) */
 	uint64_t fp[33];	/* f0-f31, fcsr: valid once the guest used FP */
 	uint8_t fp_used;
 	uint8_t hart;		/* the physical hart it runs on */
@@ -57,6 +57,10 @@ struct vcpu {
  * trap.S saves the whole frame and calls vuart_trap() (core/vuart.c). */
 #define VCPU_MMIO	4UL
 
+/* What trap.S needs to spot the null hypercall (checked in trap.c). */
+#define TRAP_ECALL_VS	10		/* EXC_ECALL_VS */
+#define TRAP_SK_EID	0x0A534B00	/* SK_EID; SK_FID_NOP is 0 */
+
 #ifndef __ASSEMBLER__
 _Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "sepc");
 _Static_assert(__builtin_offsetof(struct vcpu, kstack) == VCPU_KSTACK, "kstack");
@@ -66,8 +70,7 @@ _Static_assert(__builtin_offsetof(struct vcpu, sync_stop) == VCPU_SYNC_STOP, "st
 struct sk_part_desc;
 
 void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp);
-void vcpu_save(struct vcpu *v);
-void vcpu_load(struct vcpu *v);
+void vcpu_switch(struct vcpu *from, struct vcpu *to);
 void vcpu_set_timer(struct vcpu *v, uint64_t when);
 void vcpu_enter(struct vcpu *v) __attribute__((noreturn));
 void fpu_save(uint64_t regs[33]);

@@ -10,7 +10,7 @@ void chan_boot(void);
 long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 	       uint64_t type);
 long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
-	       uint64_t info, uint64_t flags, long *len, int *block);
+	       uint64_t info, uint64_t flags);
 long chan_notify(struct part *p, uint64_t id);
 long chan_status(struct part *p, uint64_t id, uint64_t out);
 int chan_ready(struct part *p);

@@ -9,7 +9,11 @@
 struct hart {
 	unsigned id;
 	const struct sk_plan *plan;
-	uint32_t slot;		/* index into plan->slots */
+	const struct sk_slot *slot;	/* the current slot, in plan->slots */
+	struct part *owner;	/* its partition, NULL for an idle gap */
+	/* The current slot in absolute ticks, computed once as it begins. */
+	uint64_t start, end;
+	uint64_t stop;		/* its owner stops here: end - guard */
 	uint64_t frame_start;	/* time the current major frame began */
 	uint64_t frames;	/* major frames completed */
 	uint8_t yielded;	/* the slot's owner gave it away */

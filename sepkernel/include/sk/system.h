@@ -22,6 +22,18 @@ enum sk_fault_action {
 	SK_ACT_RESTART = 1,	/* reload it from its pristine image */
 };
 
+/*
+ * Exceptions a guest handles itself (hedeleg), swapped per partition.
+ * Every partition: misaligned fetches (0), breakpoints (3), ecalls from
+ * its user mode (8) and its own page faults (12, 13, 15).  A partition
+ * with delegate_faults (an OS) also gets illegal instructions (2) and
+ * misaligned loads and stores (4, 6), so its processes' crashes are its
+ * business.  Never delegated: guest-page faults, virtual instructions,
+ * access faults and VS ecalls - the health monitor's.
+ */
+#define SK_HEDELEG_BASE		0xb109UL
+#define SK_HEDELEG_OS		(SK_HEDELEG_BASE | 0x54UL)
+
 #define SK_PART_F_SYSTEM	(1u << 0)	/* its SRST may stop the system */
 #define SK_PART_F_CRITICAL	(1u << 1)	/* its death stops the system */
 
@@ -38,6 +50,8 @@ enum sk_chan_kind {
 struct sk_chan_state {
 	uint64_t head;		/* queuing: messages read so far (never wraps) */
 	uint64_t tail;		/* queuing: messages written so far */
+	uint32_t head_off;	/* queuing: byte offset of slot head in buf */
+	uint32_t tail_off;	/* ... and of slot tail: no division on the ring */
 	uint32_t drops;		/* sends refused because it was full */
 	uint32_t epoch;		/* restarts of the writer */
 	uint32_t seq;		/* sampling: odd while a write is under way */
@@ -67,6 +81,8 @@ struct sk_chan_desc {
 	uint32_t max_size;	/* bytes, <= msg_size */
 	uint32_t max_per_frame;	/* messages per writer's major frame, 0 = any */
 	uint8_t *buf;		/* kernel-only storage: depth slots (queuing), 1 (sampling) */
+	uint32_t slot_size;	/* bytes per slot: 8-byte header + payload rounded to 8 */
+	uint32_t ring_size;	/* depth * slot_size, worked out by the compiler */
 	struct sk_chan_state *st;
 	/* Stateful policy: the protocol it belongs to (proto.c), or none. */
 	const struct sk_proto_desc *proto;
@@ -114,6 +130,7 @@ struct sk_proto_desc {
 /* A partition's grant of one channel; its index is the id the partition uses. */
 struct sk_port {
 	uint16_t chan;		/* index into sk_system.chans */
+	const struct sk_chan_desc *c;	/* &sk_system.chans[chan], for the hot paths */
 	uint8_t dir;		/* SK_PORT_SEND or SK_PORT_RECV */
 	uint64_t win_gpa;	/* shared: where the window appears, else 0 */
 };
@@ -132,7 +149,8 @@ struct sk_part_desc {
 	/*
 	 * The package: one contiguous, page-aligned blob in kernel memory
 	 * that no partition can reach:
-	 *   [0, image_size)              flat image for GPA 0x80000000
+	 *   [0, image_size)              flat image for GPA 0x80000000 + image_load
+	 *   [initrd_off, +initrd_size)   initramfs for GPA 0x80000000 + initrd_load
 	 *   [dtb_off, dtb_off+dtb_size)  device tree (page aligned)
 	 *   [cfg_off, cfg_off+cfg_size)  canonical text of its config entry
 	 * The whole package is what gets signed and measured.
@@ -141,6 +159,9 @@ struct sk_part_desc {
 	uint64_t pkg_size;
 	const uint8_t *sig;	/* Ed25519 signature of the whole package */
 	uint64_t image_size;
+	uint64_t image_load;	/* offset in its RAM of the image's first byte */
+	uint64_t initrd_off, initrd_size;
+	uint64_t initrd_load;	/* offset in its RAM of the initramfs */
 	uint64_t dtb_off, dtb_size;
 	uint64_t cfg_off, cfg_size;
 
@@ -149,6 +170,7 @@ struct sk_part_desc {
 	uint16_t max_restarts;	/* restarts allowed within the window */
 	uint32_t restart_window;	/* in major frames, 0 = forever */
 	uint32_t watchdog;	/* major frames between kicks, 0 = none */
+	uint32_t hedeleg;	/* SK_HEDELEG_BASE or SK_HEDELEG_OS */
 
 	/* Channel grants. */
 	uint16_t nports;
@@ -157,11 +179,14 @@ struct sk_part_desc {
 	uint8_t uart;		/* a virtual 16550 at SK_GUEST_UART_BASE */
 };
 
+struct part;
+
 /* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
 struct sk_slot {
 	uint64_t start;
 	uint64_t length;
 	int32_t part;		/* partition id, or -1 for an idle gap */
+	struct part *owner;	/* &sk_part_table[part], or NULL for a gap */
 };
 
 /* The static cyclic plan of one hart. */
