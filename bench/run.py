@@ -805,7 +805,12 @@ costs ~{hc} more per iteration than the same loop with a nop.
   rv64 (Zbb) and with -cpu rv64,zbb=false.  Boot = boot_done.  Restart
   = the partition's `time` at its crash to its `time` first thing in
   main() of the next run (x100), divided by the package's KiB; the
-  reload is the kernel's only work in between (guard 0, no neighbour)."""
+  reload is the kernel's only work in between (guard 0, no neighbour).
+- Linux: linux_boot (make linux's Image and initramfs, 32M, alone on
+  hart 0, counters = true, no epoch).  First instruction = (boot_done
+  ticks + 50) x 100: the first frame starts 50 ticks after boot_done
+  and the partition's first slot is its first instruction.  /init =
+  the instret its init reads first thing (sktest=bench) - 100 x t0."""
 
 
 def table(rows):

@@ -89,6 +89,21 @@ def test_linux_user_fp_survives_world_switches_beside_a_register_checker():
     assert run.one("timing")["late_entries"] == "0"
 
 
+def test_linux_process_reading_a_withheld_counter_is_killed_by_linux():
+    """counters = false: rdcycle from a Linux process traps to us as a
+    virtual instruction from VU-mode, handed to Linux as illegal."""
+    run = boot(SYS / "linux_cycle.toml", timeout=120)
+    assert not run.timed_out, run.raw
+    lines = init_lines(run)
+    i = lines.index("init: child reads the cycle counter")
+    assert lines[i + 1] == "init: child killed by signal 4"
+    assert not any("must not happen" in l for l in lines)
+    assert lines[-1] == "init: powering off"
+    assert no_guest_fault(run), run.raw
+    run.one("stop", part="linux", reason="srst_shutdown")
+    assert len(run.output["ticker"]) == 31
+
+
 @pytest.mark.parametrize("what,gpa,cause", [
     ("plic", "0xc000000", "load_guest_page_fault"),
     ("clint", "0x2000000", "load_guest_page_fault"),

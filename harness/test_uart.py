@@ -90,12 +90,14 @@ def test_device_tree_serial_node():
     assert ".console_input = 1," in src      # 1 + id of "uboot"
 
 
-def test_console_input_reaches_only_its_partition():
-    with Session(SYS / "uartinput.toml", timeout=120) as s:
+@pytest.mark.parametrize("system", ["uartinput", "uartinput_sbi"])
+def test_console_input_reaches_only_its_partition(system):
+    # uartinput_sbi: console = "sbi", input through OpenSBI's getchar.
+    with Session(SYS / f"{system}.toml", timeout=120) as s:
         for how in ("getchar", "dbcn", "rbr"):
-            s.expect(r"\[typist\] ready %s\n" % how, timeout=60)
+            s.expect(r"\[typist\] ready %s\r?\n" % how, timeout=60)
             s.send("typed to %s\n" % how)
-            s.expect(r"\[typist\] %s got typed to %s\n" % (how, how))
+            s.expect(r"\[typist\] %s got typed to %s\r?\n" % (how, how))
         s.expect(r"\[sk\] event=halt reason=system_shutdown")
         s.close(wait=5)
     run = s.run

@@ -5,7 +5,7 @@ reaches its prompt, answers what the harness types through the board
 UART (console_input), and its `reset` (SBI SRST) is a counted restart."""
 import re
 
-from sk import ROOT, Session
+from sk import ROOT, Session, boot
 
 CONFIG = ROOT / "configs/uboot.toml"
 PROMPT = r"\[uboot\] => "
@@ -38,7 +38,7 @@ def test_uboot_prompt_version_bdinfo():
     assert any(re.search(r"gcc .*\d", l) for l in out)       # the toolchain line
     # bdinfo reports the RAM its device tree gave it: 32M at 0x80000000.
     assert int(start.group(1), 16) == 0x80000000
-    assert int(size.group(1), 16) == 16 << 20
+    assert int(size.group(1), 16) == 32 << 20
     assert any("serial@10000000" in l for l in out)
     # U-Boot polled a UART and nothing went wrong in the kernel.
     assert not run.of("fault") and not run.of("panic")
@@ -62,3 +62,20 @@ def test_uboot_reset_is_a_counted_restart():
     assert not run.of("fault")
     # Each life printed its banner again.
     assert sum(1 for l in run.output["uboot"] if l.startswith("U-Boot 2023")) == 4
+
+
+def test_uboot_traps_change_nothing_for_its_neighbour():
+    # U-Boot boots (every character a few trapped UART accesses) beside a
+    # ticker that prints when each of its slots starts: byte-identical to
+    # the ticker beside an idle partition.  Promise 4 with an OS guest.
+    guest = boot(ROOT / "harness/systems/uboot_contain.toml", timeout=120)
+    idle = boot(ROOT / "harness/systems/uboot_idle.toml", timeout=120)
+    assert not guest.timed_out and not idle.timed_out
+    assert guest.output["ticker"] == idle.output["ticker"]
+    assert len(guest.output["ticker"]) == 13
+    assert any(l.startswith("U-Boot 2023") for l in guest.output["guest"])
+    assert any("Hit any key" in l for l in guest.output["guest"])
+    for r in (guest, idle):
+        assert r.one("timing")["late_entries"] == "0"
+        assert r.halt["reason"] == "stop_after"
+    assert not guest.of("fault")

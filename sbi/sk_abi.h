@@ -130,6 +130,9 @@ struct sk_audit_rec {
 	short chan;		/* which channel, -1 if none */
 	unsigned short reason;	/* SK_AUDIT_* */
 	unsigned short call;	/* SK_FID_* or 0xffff for other SBI */
+	unsigned short type;	/* protocol: the refused message's type tag */
+	short state;		/* protocol: the state it was refused in, else -1 */
+	unsigned int reserved;
 };
 
 #define SK_AUDIT_REASONS(X) \

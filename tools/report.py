@@ -249,54 +249,82 @@ def graph_svg(layout, colours):
 
 
 def protocol_svg(pr):
-    """A protocol's state machine: states on a circle, an arrow per
-    transition labelled with its trigger (channel.type)."""
+    """A protocol as a state diagram: states on a circle (double ring:
+    final; thick ring and an entry arrow: initial), one arrow per
+    transition labelled with its trigger, restart transitions dashed."""
     states = pr.get("states", [])
     n = max(len(states), 1)
-    w, hgt = 720, 180 + 40 * n
-    cx, cy, rad = w / 2, hgt / 2, min(w, hgt) / 2 - 60
+    w = 760
+    hgt = 260 + 36 * n
+    cx, cy, rad = w / 2, hgt / 2, min(w, hgt) / 2 - 80
     pos = {st: (cx + rad * math.cos(2 * math.pi * i / n - math.pi / 2),
                 cy + rad * math.sin(2 * math.pi * i / n - math.pi / 2))
            for i, st in enumerate(states)}
-    out = ['<svg id="protocol-%s" class="protocol" xmlns="http://www.w3.org/2000/svg" '
-           'width="%d" height="%d" role="img"><title>protocol %s</title>' %
-           (esc(pr.get("name", "?")), w, hgt, esc(pr.get("name", "?"))),
-           '<defs><marker id="parrow-%s" viewBox="0 0 10 10" refX="10" refY="5" '
+    sid = "protocol-%s" % pr.get("name", "?")
+    out = ['<svg id="%s" class="protocol" xmlns="http://www.w3.org/2000/svg" width="%d" '
+           'height="%d" role="img"><title>protocol %s</title>' %
+           (esc(sid), w, hgt, esc(pr.get("name", "?"))),
+           '<defs><marker id="%s-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
            'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-           '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>'
-           % esc(pr.get("name", "?"))]
+           '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>' % esc(sid)]
+    pair, loops = {}, {}
     for t in pr.get("transitions", []):
         a, b = t.get("from"), t.get("to")
         if a not in pos or b not in pos:
             continue
-        label = t.get("on") or ("restart of %s" % t.get("restart"))
-        (x1, y1), (x2, y2) = pos[a], pos[b]
+        label = t["on"] if "on" in t else "restart %s" % t.get("restart", "?")
+        dash = "" if "on" in t else "5,4"
+        colour = "#333" if "on" in t else "#888"
         out.append('<g class="transition" data-from="%s" data-to="%s" data-on="%s">' %
                    (esc(a), esc(b), esc(label)))
-        if a == b:
-            out.append('<path d="M%.1f,%.1f c-30,-45 30,-45 10,-26" fill="none" '
-                       'stroke="#777" marker-end="url(#parrow-%s)"/>' %
-                       (x1 - 8, y1 - 22, esc(pr.get("name", "?"))))
-            out.append('<text x="%.1f" y="%.1f" text-anchor="middle" class="pol">%s</text>'
-                       % (x1, y1 - 52, esc(label)))
+        (x1, y1), (x2, y2) = pos[a], pos[b]
+        if a == b:                  # a loop outward from the centre
+            k = loops.get(a, 0)
+            loops[a] = k + 1
+            ang = math.atan2(y1 - cy, x1 - cx) + (k - 0.5) * 0.5
+            ux, uy = math.cos(ang), math.sin(ang)
+            px, py = -uy, ux
+            sx, sy = x1 + ux * 26 + px * 12, y1 + uy * 26 + py * 12
+            ex, ey = x1 + ux * 26 - px * 12, y1 + uy * 26 - py * 12
+            c1 = (sx + ux * 50 + px * 25, sy + uy * 50 + py * 25)
+            c2 = (ex + ux * 50 - px * 25, ey + uy * 50 - py * 25)
+            out.append('<path d="M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="none" '
+                       'stroke="%s" stroke-width="1.5" stroke-dasharray="%s" '
+                       'marker-end="url(#%s-arrow)"/>' %
+                       (sx, sy, c1[0], c1[1], c2[0], c2[1], ex, ey, colour, dash, esc(sid)))
+            lx, ly = x1 + ux * 80, y1 + uy * 80
         else:
             d = math.hypot(x2 - x1, y2 - y1) or 1
             ux, uy = (x2 - x1) / d, (y2 - y1) / d
-            mx, my = (x1 + x2) / 2 - uy * 25, (y1 + y2) / 2 + ux * 25
+            k = pair.get((a, b), 0)
+            pair[(a, b)] = k + 1
+            bend = 40 + 30 * k      # a -> b and b -> a bend to opposite sides
+            mx, my = (x1 + x2) / 2 - uy * bend, (y1 + y2) / 2 + ux * bend
+            sx, sy, ex, ey = x1 + ux * 26, y1 + uy * 26, x2 - ux * 28, y2 - uy * 28
             out.append('<path d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" fill="none" '
-                       'stroke="#333" marker-end="url(#parrow-%s)"/>' %
-                       (x1 + ux * 24, y1 + uy * 24, mx, my, x2 - ux * 26, y2 - uy * 26,
-                        esc(pr.get("name", "?"))))
-            out.append('<text x="%.1f" y="%.1f" text-anchor="middle" class="elbl">%s</text>'
-                       % (mx, my, esc(label)))
-        out.append("</g>")
+                       'stroke="%s" stroke-width="1.5" stroke-dasharray="%s" '
+                       'marker-end="url(#%s-arrow)"/>' %
+                       (sx, sy, mx, my, ex, ey, colour, dash, esc(sid)))
+            lx, ly = (sx + 2 * mx + ex) / 4 - uy * 14, (sy + 2 * my + ey) / 4 + ux * 14
+        out.append('<text x="%.1f" y="%.1f" text-anchor="middle" class="elbl">%s</text>'
+                   '</g>' % (lx, ly, esc(label)))
     final = set(pr.get("final", []))
     for st, (x, y) in pos.items():
-        out.append('<g class="state" data-name="%s"><circle cx="%.1f" cy="%.1f" r="22" '
-                   'fill="%s" stroke="#333" stroke-width="%d"/><text x="%.1f" y="%.1f" '
-                   'text-anchor="middle" class="lbl">%s</text></g>' %
-                   (esc(st), x, y, "#cde" if st == pr.get("initial") else "#fff",
-                    3 if st in final else 1, x, y + 4, esc(st)))
+        ini = st == pr.get("initial")
+        out.append('<g class="state" data-name="%s"%s%s>' %
+                   (esc(st), ' data-initial="1"' if ini else "",
+                    ' data-final="1"' if st in final else ""))
+        if ini:
+            out.append('<path d="M%.1f,%.1f L%.1f,%.1f" stroke="#333" stroke-width="2" '
+                       'marker-end="url(#%s-arrow)"/>' % (x - 60, y - 40, x - 20, y - 16,
+                                                          esc(sid)))
+        out.append('<circle cx="%.1f" cy="%.1f" r="24" fill="#eef3f8" stroke="#333" '
+                   'stroke-width="%d"/>' % (x, y, 3 if ini else 1))
+        if st in final:
+            out.append('<circle cx="%.1f" cy="%.1f" r="19" fill="none" stroke="#333"/>'
+                       % (x, y))
+        out.append('<text x="%.1f" y="%.1f" text-anchor="middle" class="nlbl">%s</text>'
+                   '</g>' % (x, y + 4, esc(st)))
     out.append("</svg>")
     return "".join(out)
 
@@ -473,12 +501,15 @@ def render(layout, signing=""):
     protos = layout.get("protocols") or []
     if protos:
         body.append("<h2>Protocols</h2>")
-        body.append('<p class="note">the security monitor follows each protocol; '
-                    "blue: initial state, thick: final state</p>")
+        body.append('<p class="note">the security monitor follows each protocol: a send '
+                    "that follows no arrow from the current state is refused "
+                    "(SK_ERR_PROTOCOL, audited); thick ring and entry arrow: initial "
+                    "state, double ring: final state, dashed: where a restart of that "
+                    "side leaves it when that is not the protocol's on_restart state</p>")
     for pr in protos:
-        body.append("<h3>%s: %s over %s</h3>" % (
+        body.append("<h3>%s: %s over %s; a restart goes to %s unless drawn</h3>" % (
             esc(pr.get("name", "?")), esc(" and ".join(pr.get("partitions", []))),
-            esc(", ".join(pr.get("channels", [])))))
+            esc(", ".join(pr.get("channels", []))), esc(pr.get("on_restart", "?"))))
         body.append(protocol_svg(pr))
     body += ["<h2>Signing</h2>", digests_table(layout, signing)]
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s - sepkernel "

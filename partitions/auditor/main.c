@@ -28,8 +28,11 @@ int main(void)
 			printf("recv error %ld\n", n);
 			continue;
 		}
-		printf("audit part=%u chan=%d reason=%s\n", r.part, r.chan,
+		printf("audit part=%u chan=%d reason=%s", r.part, r.chan,
 		       r.reason < sizeof(reasons) / sizeof(reasons[0]) &&
 		       reasons[r.reason] ? reasons[r.reason] : "?");
+		if (r.state >= 0)	/* a protocol's: where and what */
+			printf(" state=%d type=%u", r.state, r.type);
+		printf("\n");
 	}
 }

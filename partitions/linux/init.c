@@ -9,6 +9,8 @@
  * powers off.  Linux hands unknown bootargs "key=value" to init as
  * environment, so `sktest=...` picks a test mode:
  *   sktest=bench   first print instret and time (needs [system] counters)
+ *   sktest=cycle   a second child reads the cycle counter, which the
+ *                  configuration withholds: Linux kills it (SIGILL)
  *   sktest=fp      a long FP computation, its accumulators live in FP
  *                  registers across many world switches
  *   sktest=panic   init exits: Linux panics ("Attempted to kill init")
@@ -164,11 +166,19 @@ static void touch(ulong pa)
 	say("init: read ", *(volatile unsigned int *)va, " (must not happen)\n");
 }
 
-static void child_dies(void)
+static void child_dies(int cycle)
 {
 	long pid = sys(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
 	int status = 0;
 
+	if (pid == 0 && cycle) {
+		ulong c;
+
+		put("init: child reads the cycle counter\n");
+		__asm__ volatile("rdcycle %0" : "=r"(c));
+		say("init: cycle ", c, " (must not happen)\n");
+		sys(SYS_exit, 0, 0, 0, 0, 0, 0);
+	}
 	if (pid == 0) {
 		put("init: child executes an illegal instruction\n");
 		__asm__ volatile(".word 0");	/* all-zero: always illegal */
@@ -193,7 +203,9 @@ void init_main(long argc, char **argv, char **envp)
 	}
 	put("init: hello from /init\n");
 	say("init: fp sum ", fp_work(), "\n");
-	child_dies();
+	child_dies(0);
+	if (same(m, "cycle"))
+		child_dies(1);
 	say("init: fp sum ", fp_work(), " after the child\n");
 	if (same(m, "fp"))
 		fp_long();

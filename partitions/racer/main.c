@@ -16,7 +16,9 @@
  * goes.  Both sides race for the same time (so that neither finishes
  * while the other still sends), then drain a few slots and stop.
  * /config: ms (how long to race, default 100), hold (busy-loop
- * iterations while it holds the token, default 300), out and in
+ * iterations while it holds the token, default 300), yields (how often,
+ * in percent, it holds across or waits for a slot end, default 50: 0
+ * hammers the other hart without pause), out and in
  * (channel names, default "l2r" and "r2l"), seed (of its choices
  * between holding across a slot end or not, default 1).
  */
@@ -53,6 +55,7 @@ int main(void)
 	uint64_t until = sk_time() + sk_arg_u64("ms", 100) * 1000 *
 			 SK_TICKS_PER_US;
 	uint64_t hold = sk_arg_u64("hold", 300);
+	uint64_t yields = sk_arg_u64("yields", 50);	/* percent */
 	const char *on = sk_arg_str("out");
 	const char *inn = sk_arg_str("in");
 	int out = sk_chan(on ? on : "l2r");
@@ -70,7 +73,7 @@ int main(void)
 
 		if (r == 0) {
 			took++;
-			if (rnd() & 1)	/* hold across a slot: the other runs */
+			if (rnd() % 100 < yields)	/* hold across a slot */
 				sk_yield();
 			else
 				for (volatile uint64_t k = rnd() % hold; k; k--)
@@ -88,7 +91,7 @@ int main(void)
 			refused++;
 			if (sk_send(out, &m, sizeof(m), T_GIVE) != SK_ERR_PROTOCOL)
 				bad++;
-			if (rnd() & 1)	/* now and then, wait for the next slot */
+			if (rnd() % 100 < yields)	/* wait for the next slot */
 				sk_yield();
 		} else if (r == SK_ERR_FULL) {
 			full++;

@@ -35,9 +35,9 @@ struct msg_hdr {
 #define SAMPLE_RETRIES	4
 
 /*
- * Copy a message.  Kernel slots are 8-byte aligned and so is nearly every
- * guest buffer, so the usual small message is copied here a word at a
- * time without a call; anything misaligned goes to memcpy.
+ * Copy a queued message.  Kernel slots are 8-byte aligned and so is nearly
+ * every guest buffer, so the usual small message is copied here a word at
+ * a time without a call; anything misaligned goes to memcpy.
  */
 static inline void msg_copy(void *dst, const void *src, uint64_t len)
 {
@@ -114,7 +114,7 @@ long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		h->len = len;
 		h->type = type;
-		msg_copy(h + 1, msg, len);
+		memcpy(h + 1, msg, len);
 		st->stamp = time_now();
 		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELEASE);
 		return SBI_SUCCESS;
@@ -134,13 +134,17 @@ long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
 	return SBI_SUCCESS;
 }
 
-/* Wake a reader parked in a blocking receive on another hart. */
-static void wake_reader(const struct sk_chan_desc *c, struct part *writer)
+/*
+ * Wake a reader parked in a blocking receive on another hart.  One on
+ * the writer's hart runs later anyway; the compiler says which it is.
+ */
+static void wake_reader(const struct sk_chan_desc *c)
 {
-	struct part *r = part_get(c->readers[0]);
+	struct part *r;
 
-	if (r->hart == writer->hart)	/* it runs later on this hart anyway */
+	if (!c->remote_reader)
 		return;
+	r = part_get(c->readers[0]);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&r->wait_port, __ATOMIC_RELAXED))
 		sbi_send_ipi(1UL << r->desc->hart);
@@ -176,7 +180,7 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 		return err;
 	err = chan_put(c, src, (uint32_t)len, (uint32_t)type);
 	if (!err && c->kind == SK_CHAN_QUEUING)
-		wake_reader(c, p);
+		wake_reader(c);
 	return err;
 }
 
@@ -197,7 +201,7 @@ static long sample_get(const struct sk_chan_desc *c, uint8_t *dst, uint64_t cap,
 		*out = *h;
 		if (out->len > cap)
 			return SK_ERR_SIZE;
-		msg_copy(dst, h + 1, out->len);
+		memcpy(dst, h + 1, out->len);
 		*stamp = st->stamp;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&st->seq, __ATOMIC_RELAXED) == s1) {

@@ -63,12 +63,28 @@ long monitor_err(int reason)
 
 long monitor_deny(struct part *p, int chan, int reason, unsigned call, long err)
 {
-	return monitor_deny_state(p, chan, reason, call, err, 0, 0);
+	return monitor_deny_state(p, chan, reason, call, err, -1, 0);
 }
 
-/* A refusal; a protocol's also names the state and the message type. */
+/* "sign", or the tag as a number when the channel does not name it. */
+static const char *type_name(const struct sk_chan_desc *c, uint64_t type,
+			     char *buf)
+{
+	if (type < c->ntype_names && c->type_names[type])
+		return c->type_names[type];
+	buf[0] = (char)('0' + type / 10 % 10);
+	buf[1] = (char)('0' + type % 10);
+	buf[2] = 0;
+	return type < 10 ? buf + 1 : buf;	/* tags are < 64 here */
+}
+
+/*
+ * A refusal.  A protocol's (state >= 0) also names the state it was
+ * refused in and the message's type, on the console by name and in the
+ * audit record by number.
+ */
 long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
-			long err, const char *state, const char *type)
+			long err, int state, uint64_t type)
 {
 	uint64_t frame = this_hart(p)->frames;
 	const char *cname = chan >= 0 ? sk_system.chans[chan].name : "-";
@@ -83,10 +99,14 @@ long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
 		return err;
 	}
 	p->audit_count++;
-	if (state)
+	if (state >= 0) {
+		const struct sk_chan_desc *c = &sk_system.chans[chan];
+		char num[3];
+
 		part_event(p, "event=deny part=%s chan=%s reason=%s state=%s type=%s",
-			   p->desc->name, cname, reason_names[reason], state, type);
-	else
+			   p->desc->name, cname, reason_names[reason],
+			   c->proto->states[state], type_name(c, type, num));
+	} else
 		part_event(p, "event=deny part=%s chan=%s reason=%s", p->desc->name,
 			   cname, reason_names[reason]);
 	if (sk_system.audit_chan) {
@@ -94,6 +114,8 @@ long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
 			.time = time_now(), .part = p->desc->id,
 			.chan = (short)chan, .reason = (unsigned short)reason,
 			.call = (unsigned short)call,
+			.type = (unsigned short)(state >= 0 ? type : 0),
+			.state = (short)state,
 		};
 
 		ticket_lock(&audit_lock);

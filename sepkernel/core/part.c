@@ -16,11 +16,8 @@
 #include "sk/verify.h"
 #include "sk/vuart.h"
 
-/*
- * sk_part_table[] itself is generated (system.c), one entry per
- * partition, outside .bss: only the partitions that exist are
- * initialised, by part_boot_all().
- */
+/* Not in .bss: only the partitions that exist are initialised. */
+struct part sk_part_table[SK_MAX_PARTS] __attribute__((section(".sk_noinit")));
 static uint32_t live;		/* partitions not stopped that have a slot */
 
 /*

@@ -42,41 +42,21 @@ void proto_boot(void)
 	}
 }
 
-/* "sign", or the tag as a number when the channel does not name it. */
-static const char *type_name(const struct sk_chan_desc *c, uint64_t type,
-			     char *buf)
+/* Refusals and traces are out of line, so that the send path stays short. */
+static __attribute__((noinline, cold)) long
+proto_deny(struct part *p, const struct sk_chan_desc *c, unsigned state,
+	   uint64_t type)
 {
-	int n = 0;
-	char tmp[4];
-
-	if (type < c->ntype_names && c->type_names[type])
-		return c->type_names[type];
-	do {
-		tmp[n++] = (char)('0' + type % 10);
-		type /= 10;
-	} while (type && n < 3);
-	for (int i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = 0;
-	return buf;
-}
-
-static long proto_deny(struct part *p, const struct sk_chan_desc *c,
-		       unsigned state, uint64_t type)
-{
-	const struct sk_proto_desc *pr = c->proto;
-	char num[4];
-
-	__atomic_add_fetch(&pr->st->denials, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&c->proto->st->denials, 1, __ATOMIC_RELAXED);
 	return monitor_deny_state(p, (int)(c - sk_system.chans),
 				  SK_AUDIT_PROTOCOL, SK_FID_CHAN_SEND,
-				  SK_ERR_PROTOCOL, pr->states[state],
-				  type_name(c, type, num));
+				  SK_ERR_PROTOCOL, (int)state, type);
 }
 
 /* One line per move, for protocols with trace = true. */
-static void proto_trace(struct part *p, const struct sk_chan_desc *c,
-			uint64_t cur, uint64_t nxt, unsigned col)
+static __attribute__((noinline, cold)) void
+proto_trace(struct part *p, const struct sk_chan_desc *c, uint64_t cur,
+	    uint64_t nxt, unsigned col)
 {
 	const struct sk_proto_desc *pr = c->proto;
 
@@ -87,23 +67,17 @@ static void proto_trace(struct part *p, const struct sk_chan_desc *c,
 }
 
 /*
- * Compare-and-swap, relaxed: lr/sc until *w held cur and now holds nxt
- * (returns cur), or until it is found holding something else (returns
- * that).  The sc fails only if another hart wrote *w in between.
+ * Compare-and-swap, relaxed: lr/sc until *w held cur and now holds nxt,
+ * or jump to busy as soon as it is found holding something else (the
+ * other side moved it first).  The sc fails only if another hart wrote
+ * *w in between, and then it tries again.
  */
-static inline uint64_t proto_cas(uint64_t *w, uint64_t cur, uint64_t nxt)
-{
-	uint64_t old, busy;
-
-	__asm__ volatile("1:\tlr.d\t%0, %2\n"
-			 "\tbne\t%0, %3, 2f\n"
-			 "\tsc.d\t%1, %4, %2\n"
-			 "\tbnez\t%1, 1b\n"
-			 "2:"
-			 : "=&r"(old), "=&r"(busy), "+A"(*w)
-			 : "r"(cur), "r"(nxt));
-	return old;
-}
+#define PROTO_CAS(w, cur, nxt, busy)					\
+	__asm__ goto("1:\tlr.d\tt0, (%0)\n"				\
+		     "\tbne\tt0, %1, %l3\n"				\
+		     "\tsc.d\tt0, %2, (%0)\n"				\
+		     "\tbnez\tt0, 1b"					\
+		     : : "r"(w), "r"(cur), "r"(nxt) : "t0", "memory" : busy)
 
 long proto_send(struct part *p, const struct sk_chan_desc *c, uint64_t type)
 {
@@ -112,7 +86,7 @@ long proto_send(struct part *p, const struct sk_chan_desc *c, uint64_t type)
 	uint64_t *word = &pr->st->word;
 	const uint8_t *col = (const uint8_t *)pr->delta +
 			     (type < 64 ? c->proto_col[type] : 0);
-	uint64_t cur, nxt, old, d;
+	uint64_t cur, nxt, d;
 
 	/*
 	 * Room first (see above): a full queue refuses before any move.
@@ -129,17 +103,13 @@ long proto_send(struct part *p, const struct sk_chan_desc *c, uint64_t type)
 	 * next check, so a reply is always checked against its request's
 	 * state or a later one.
 	 */
+again:
 	cur = __atomic_load_n(word, __ATOMIC_RELAXED);
-	for (;;) {
-		d = *(const uint16_t *)(col + (cur & 0xff));
-		if (!d)
-			return proto_deny(p, c, SK_PROTO_STATE(cur), type);
-		nxt = cur + d;
-		old = proto_cas(word, cur, nxt);
-		if (old == cur)
-			break;
-		cur = old;		/* the other side moved it: again */
-	}
+	d = *(const uint16_t *)(col + (cur & 0xff));
+	if (!d)
+		return proto_deny(p, c, SK_PROTO_STATE(cur), type);
+	nxt = cur + d;
+	PROTO_CAS(word, cur, nxt, again);	/* moved under us: again */
 	if (pr->trace)
 		proto_trace(p, c, cur, nxt,
 			    (unsigned)(col - (const uint8_t *)pr->delta) / 2);
@@ -156,20 +126,16 @@ void proto_part_restarted(struct part *p)
 	for (unsigned i = 0; i < sk_system.nprotos; i++) {
 		const struct sk_proto_desc *pr = &sk_system.protos[i];
 		unsigned side = pr->side[0] == p->desc->id ? 0 : 1;
-		uint64_t cur, nxt, old;
+		uint64_t cur, nxt;
 		unsigned to;
 
 		if (pr->side[side] != p->desc->id)
 			continue;
+again:
 		cur = __atomic_load_n(&pr->st->word, __ATOMIC_RELAXED);
-		for (;;) {
-			to = pr->restart[side * pr->nstates + SK_PROTO_STATE(cur)];
-			nxt = (SK_PROTO_MOVES(cur) + 1) << 8 | to << 1;
-			old = proto_cas(&pr->st->word, cur, nxt);
-			if (old == cur)
-				break;
-			cur = old;
-		}
+		to = pr->restart[side * pr->nstates + SK_PROTO_STATE(cur)];
+		nxt = (SK_PROTO_MOVES(cur) + 1) << 8 | to << 1;
+		PROTO_CAS(&pr->st->word, cur, nxt, again);
 		part_event(p, "event=proto name=%s n=%lu from=%s to=%s on=restart part=%s",
 			   pr->name, SK_PROTO_MOVES(nxt),
 			   pr->states[SK_PROTO_STATE(cur)], pr->states[to],

@@ -62,14 +62,15 @@ static void timer_arm(uint64_t when)
 static void slot_begin(struct hart *h, const struct sk_slot *s)
 {
 	h->slot = s;
-	h->owner = s->owner;
+	/* part_get() multiplies: once per slot, not on every trap. */
+	h->owner = s->part >= 0 ? part_get(s->part) : NULL;
 	h->start = h->frame_start + s->start;
 	h->end = h->start + s->length;
 	h->stop = h->end - sk_system.guard;
 	h->yielded = 0;
 	h->entered = 0;
-	if (s->owner)
-		s->owner->slots++;
+	if (h->owner)
+		h->owner->slots++;
 }
 
 void sched_init_hart(unsigned id, uint64_t epoch)
@@ -172,8 +173,8 @@ static void advance(struct hart *h)
 	}
 	slot_begin(h, s);
 	/* A watchdog is checked as each of its partition's slots begins. */
-	if (s->owner && s->owner->desc->watchdog)
-		hm_check_watchdog(s->owner, h->frames);
+	if (h->owner && h->owner->desc->watchdog)
+		hm_check_watchdog(h->owner, h->frames);
 }
 
 /*

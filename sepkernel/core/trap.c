@@ -28,6 +28,10 @@ static __attribute__((noinline)) struct vcpu *trap_fault(struct part *p,
 	/* Its virtual UART: trap.S saves the full frame, then vuart_trap(). */
 	if (cause != EXC_INST_GUEST_PAGE && vuart_hit(p, gpa))
 		return (struct vcpu *)((uintptr_t)&p->vcpu | VCPU_MMIO);
+	/* An OS's process reading a withheld counter: SIGILL, its business. */
+	if (cause == EXC_VIRTUAL_INST &&
+	    vcpu_reflect_user(&p->vcpu, EXC_ILLEGAL_INST, csr_read(stval)))
+		return &p->vcpu;
 	hm_fault(p, cause, csr_read(stval), gpa);
 	return sched_run(this_hart(p));
 }

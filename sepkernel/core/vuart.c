@@ -18,9 +18,9 @@
  * byte); anything else in the page - other offsets, misaligned or
  * spanning accesses, FP and atomic instructions - is a contained fault.
  *
- * The work per access is bounded: at most one console line is written
- * (as for a DBCN call) and at most RX_FILL bytes are taken from the
- * board UART, well inside the time-partitioning guard.
+ * The work per access (or console-input call) is bounded: at most one
+ * console line is written (as for a DBCN call) and at most RX_FILL
+ * bytes are taken from the board UART, well inside the guard.
  */
 #include "arch/csr.h"
 #include "sk/console.h"
@@ -64,10 +64,12 @@
  * (the console_input partition) whenever it looks for input, on its own
  * hart.  Polling from the owner's reads needs no interrupt routing and
  * costs nothing while nobody reads; QEMU holds back further bytes while
- * the board UART's receiver is full, so nothing typed is lost.
+ * the board UART's receiver is full, so nothing typed is lost.  Each
+ * access moves at most RX_FILL bytes: with console = "sbi" each one is
+ * an M-mode round trip, and the access must stay well inside the guard.
  */
 #define RX_SIZE		64
-#define RX_FILL		16	/* bytes moved per poll: bounded work */
+#define RX_FILL		4	/* board reads per access: bounded work */
 
 static struct {
 	uint8_t buf[RX_SIZE];
@@ -79,12 +81,13 @@ static int rx_owner(const struct part *p)
 	return sk_system.console_input == p->desc->id + 1u;
 }
 
-/* Bytes waiting for p (0 for every partition but the owner). */
-static uint32_t rx_ready(struct part *p)
+/* Bytes waiting for p (0 for every partition but the owner), after
+ * taking what the board UART has, if fill. */
+static uint32_t rx_take(struct part *p, int fill)
 {
 	if (!rx_owner(p))
 		return 0;
-	for (int i = 0; i < RX_FILL && rx.tail - rx.head < RX_SIZE; i++) {
+	for (int i = 0; fill && i < RX_FILL && rx.tail - rx.head < RX_SIZE; i++) {
 		int c = cons_getc();
 
 		if (c < 0)
@@ -92,6 +95,11 @@ static uint32_t rx_ready(struct part *p)
 		rx.buf[rx.tail++ % RX_SIZE] = (uint8_t)c;
 	}
 	return rx.tail - rx.head;
+}
+
+static uint32_t rx_ready(struct part *p)
+{
+	return rx_take(p, 1);
 }
 
 /*
@@ -109,9 +117,9 @@ static void rx_idle(struct part *p)
 	}
 }
 
-static int rx_pop(struct part *p)
+static int rx_pop(struct part *p, int fill)
 {
-	if (!rx_ready(p)) {
+	if (!rx_take(p, fill)) {
 		rx_idle(p);
 		return -1;
 	}
@@ -120,7 +128,7 @@ static int rx_pop(struct part *p)
 
 int vuart_getchar(struct part *p)
 {
-	return rx_pop(p);
+	return rx_pop(p, 1);
 }
 
 size_t vuart_read(struct part *p, char *buf, size_t n)
@@ -128,7 +136,7 @@ size_t vuart_read(struct part *p, char *buf, size_t n)
 	size_t i = 0;
 	int c;
 
-	while (i < n && (c = rx_pop(p)) >= 0)
+	while (i < n && (c = rx_pop(p, i == 0)) >= 0)	/* one fill a call */
 		buf[i++] = (char)c;
 	return i;
 }
@@ -157,7 +165,7 @@ static uint8_t reg_read(struct part *p, unsigned r)
 	case UART_RBR:
 		if (u->lcr & LCR_DLAB)
 			return u->dll;
-		c = rx_pop(p);
+		c = rx_pop(p, 1);
 		return c < 0 ? 0 : (uint8_t)c;
 	case UART_IER:
 		return u->lcr & LCR_DLAB ? u->dlm : u->ier;

@@ -30,7 +30,7 @@ DEPTH_MAX = 1024
 WINDOW_MAX = 16 * u.MIB
 MAX_PORTS = 64          # a partition's doorbells fit one 64-bit mask
 AUDIT_NAME = "audit"
-AUDIT_MSG = 16          # sizeof(struct sk_audit_rec)
+AUDIT_MSG = 24          # sizeof(struct sk_audit_rec)
 
 
 @dataclass

@@ -151,6 +151,8 @@ def _channels_c(chans):
             ("writer", c.writer.id if c.writer else "SK_CHAN_KERNEL"),
             ("readers", "{ %s }" % ", ".join(str(r.id) for r in c.readers)),
             ("reader_port", "{ %s }" % ", ".join(str(i) for i in rport)),
+            ("remote_reader", int(bool(c.writer) and
+                                  any(r.hart != c.writer.hart for r in c.readers))),
             ("msg_size", c.msg_size),
             ("depth", c.depth),
             ("refresh", "%dUL" % c.refresh),
@@ -196,11 +198,7 @@ def _ports_c(parts):
 
 def system_c(src, system, parts, plans, chans=(), protos=()):
     """The static tables of sk/system.h."""
-    out = [_header(src), '#include "sk/system.h"\n#include "sk/part.h"\n\n']
-    # The partitions' run-time state, sized exactly; the kernel's hot
-    # paths reach it through the pointers below, never by index.
-    out.append("struct part sk_part_table[%d]\n\t__attribute__((section(\".sk_noinit\")));\n\n"
-               % max(len(parts), 1))
+    out = [_header(src), '#include "sk/system.h"\n\n']
     for p in parts:
         out.append("extern const uint8_t sk_pkg_%d[], sk_sig_%d[];\t/* %s */\n" %
                    (p.id, p.id, p.name))
@@ -212,10 +210,8 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
         out.append("static const struct sk_slot sk_slots_hart%d[%d] = {\n" %
                    (h, len(plan.slots)))
         for s in plan.slots:
-            out.append("\t{ .start = %d, .length = %d, .part = %d, .owner = %s },"
-                       "\t/* %s */\n" %
+            out.append("\t{ .start = %d, .length = %d, .part = %d },\t/* %s */\n" %
                        (s.start, s.length, s.part.id if s.part else -1,
-                        "&sk_part_table[%d]" % s.part.id if s.part else "0",
                         s.part.name if s.part else "idle"))
         out.append("};\n\n")
     out.append("static const struct sk_plan sk_plans[%d] = {\n" % len(plans))

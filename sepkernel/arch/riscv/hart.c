@@ -16,7 +16,7 @@ extern void sk_trap_entry(void);
 void hart_init(void)
 {
 	csr_write(stvec, (uint64_t)sk_trap_entry);
-	csr_write(hedeleg, SK_HEDELEG_BASE);	/* each vcpu_load sets its own */
+	csr_write(hedeleg, SK_HEDELEG_BASE);	/* each vcpu_switch sets its own */
 	csr_write(hideleg, HIDELEG_GUEST);
 	/*
 	 * Partitions read time (their view of time is the real time); cycle

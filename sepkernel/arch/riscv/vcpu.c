@@ -138,6 +138,34 @@ void vcpu_switch(struct vcpu *from, struct vcpu *to)
 }
 
 /*
+ * Hand a trap taken in the guest's user mode (VU) to the guest's own
+ * kernel, as the hardware does with a delegated one: vsepc, vscause,
+ * vstval, vsstatus.SPP = user, SPIE = SIE, SIE = 0, and resume at its
+ * vstvec in VS-mode.  Only for a partition that handles its own faults
+ * (the cause is in its hedeleg): a user process that reads a counter
+ * the configuration withholds (a virtual instruction) is its kernel's
+ * business, an illegal instruction to it.  The live CSRs are v's.
+ */
+int vcpu_reflect_user(struct vcpu *v, uint64_t cause, uint64_t tval)
+{
+	uint64_t vs;
+
+	if (!(v->hedeleg & (1UL << cause)) ||
+	    (csr_read(sstatus) & SSTATUS_SPP))	/* from VS: not a process's */
+		return 0;
+	vs = csr_read(vsstatus);
+	vs = (vs & ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE)) |
+	     ((vs & SSTATUS_SIE) ? SSTATUS_SPIE : 0);
+	csr_write(vsepc, v->sepc);
+	csr_write(vscause, cause);
+	csr_write(vstval, tval);
+	csr_write(vsstatus, vs);
+	v->sepc = csr_read(vstvec) & ~3UL;	/* exceptions: the base */
+	csr_set(sstatus, SSTATUS_SPP);		/* sret lands in VS-mode */
+	return 1;
+}
+
+/*
  * The guest's SBI set_timer.  With Sstc the hardware raises VSTIP from
  * vstimecmp.  Without it the kernel stands in: the slot timer is also
  * armed for the running guest's deadline (sched.c), and VSTIP is raised

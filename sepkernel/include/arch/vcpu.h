@@ -72,6 +72,7 @@ struct sk_part_desc;
 void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp);
 void vcpu_switch(struct vcpu *from, struct vcpu *to);
 void vcpu_set_timer(struct vcpu *v, uint64_t when);
+int vcpu_reflect_user(struct vcpu *v, uint64_t cause, uint64_t tval);
 void vcpu_enter(struct vcpu *v) __attribute__((noreturn));
 void fpu_save(uint64_t regs[33]);
 void fpu_load(const uint64_t regs[33]);

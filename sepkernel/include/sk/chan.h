@@ -25,7 +25,7 @@ long monitor_deny(struct part *p, int chan, int reason, unsigned call,
 		  long err);
 long monitor_err(int reason);
 long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
-			long err, const char *state, const char *type);
+			long err, int state, uint64_t type);
 void monitor_summary(void);
 
 /* Copy a message into a queuing or sampling channel (also the kernel's). */

@@ -71,6 +71,7 @@ struct sk_chan_desc {
 	int16_t writer;		/* partition id, or SK_CHAN_KERNEL */
 	uint16_t readers[SK_CHAN_MAX_READERS];
 	uint8_t reader_port[SK_CHAN_MAX_READERS];	/* port id in each reader */
+	uint8_t remote_reader;	/* a reader runs on another hart than the writer */
 	uint32_t msg_size;	/* largest message, bytes */
 	uint32_t depth;		/* queuing: messages it holds */
 	uint64_t refresh;	/* sampling: ticks a value stays valid */
@@ -179,14 +180,11 @@ struct sk_part_desc {
 	uint8_t uart;		/* a virtual 16550 at SK_GUEST_UART_BASE */
 };
 
-struct part;
-
 /* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
 struct sk_slot {
 	uint64_t start;
 	uint64_t length;
 	int32_t part;		/* partition id, or -1 for an idle gap */
-	struct part *owner;	/* &sk_part_table[part], or NULL for a gap */
 };
 
 /* The static cyclic plan of one hart. */
