@@ -177,7 +177,8 @@ sdk: $(SDKOBJ) $(KOBJ) $(SDK_TOOLS) $(SKC_SRC) tools/sdk/sdk.mk docs/SDK.md
 	$(Q)cp $(SDK_TOOLS) $(SDK_DIR)/tools/ && cp tools/skc/*.py $(SDK_DIR)/tools/skc/
 	$(Q)cp dts/*.in $(SDK_DIR)/dts/
 	$(Q)cp -r sepkernel/include $(SDK_DIR)/kernel/include && cp sbi/*.h $(SDK_DIR)/kernel/include/
-	$(Q)mkdir -p $(SDK_DIR)/kernel/include/crypto && cp sepkernel/crypto/*.h $(SDK_DIR)/kernel/include/crypto/
+	$(Q)cd sepkernel && cp --parents $$(find . -name '*.h' -not -path './include/*') \
+		$(abspath $(SDK_DIR))/kernel/include/
 	$(Q)cp sepkernel/arch/riscv/kernel.ld $(SDK_DIR)/kernel/
 	$(Q)$(foreach o,$(KOBJ),cp $(o) $(SDK_DIR)/kernel/obj/$(call SDK_KNAME,$(o)) &&) true
 	$(Q)cp tools/sdk/sdk.mk docs/SDK.md $(SDK_DIR)/ && cp -r tools/sdk/template/. $(SDK_DIR)/template/

@@ -191,6 +191,8 @@ class Session:
     def expect(self, pattern, timeout=30):
         """Wait for pattern (a regex) after the last match; return the match.
 
+        The console arrives in pieces: end a pattern whose last part is
+        variable (a number) with \\r?\\n, or it may match half a line.
         Fails the test with the console so far on timeout or exit."""
         rx = re.compile(pattern)
         until = min(time.monotonic() + timeout, self.deadline)

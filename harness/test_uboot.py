@@ -26,8 +26,8 @@ def test_uboot_prompt_version_bdinfo():
         s.expect(r"\[uboot\] U-Boot 2023\.\d+\S* \(")
         s.expect(PROMPT)
         s.send("bdinfo\n")
-        start = s.expect(r"\[uboot\] -> start\s*= (0x[0-9a-f]+)")
-        size = s.expect(r"\[uboot\] -> size\s*= (0x[0-9a-f]+)")
+        start = s.expect(r"\[uboot\] -> start\s*= (0x[0-9a-f]+)\r?\n")
+        size = s.expect(r"\[uboot\] -> size\s*= (0x[0-9a-f]+)\r?\n")
         s.expect(PROMPT)
     run = s.run
     out = run.output["uboot"]

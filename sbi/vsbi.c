@@ -130,9 +130,17 @@ static long sbi_dbcn(struct part *p, uint64_t fid, uint64_t *a, long *val)
 		 * partial write, as SBI allows), so a call costs a bounded
 		 * time; a full queue takes nothing (0 bytes written).
 		 */
+		p->uart.idle_polls = 0;
 		for (i = 0; i < n; i++) {
-			int r = part_putc(p, buf[i]);
+			char c = buf[i];
+			int r;
 
+			/* The common case, in a tight loop: part_putc's effect. */
+			if (c >= ' ' && c <= '~' && p->line_len < SK_LINE_MAX) {
+				p->line[p->line_len++] = c;
+				continue;
+			}
+			r = part_putc(p, c);
 			if (r < 0)
 				break;
 			if (r) {

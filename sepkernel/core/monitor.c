@@ -79,6 +79,22 @@ static const char *type_name(const struct sk_chan_desc *c, uint64_t type,
 }
 
 /*
+ * A protocol's refusal on the console, the state and the type by name.
+ * Out of line, so that every other refusal runs the same instructions
+ * whatever the system's tables hold (a partition can time its refusals).
+ */
+static __attribute__((noinline, cold)) void
+deny_event_proto(struct part *p, int chan, int reason, int state, uint64_t type)
+{
+	const struct sk_chan_desc *c = &sk_system.chans[chan];
+	char num[3];
+
+	part_event(p, "event=deny part=%s chan=%s reason=%s state=%s type=%s",
+		   p->desc->name, c->name, reason_names[reason],
+		   c->proto->states[state], type_name(c, type, num));
+}
+
+/*
  * A refusal.  A protocol's (state >= 0) also names the state it was
  * refused in and the message's type, on the console by name and in the
  * audit record by number.
@@ -99,14 +115,9 @@ long monitor_deny_state(struct part *p, int chan, int reason, unsigned call,
 		return err;
 	}
 	p->audit_count++;
-	if (state >= 0) {
-		const struct sk_chan_desc *c = &sk_system.chans[chan];
-		char num[3];
-
-		part_event(p, "event=deny part=%s chan=%s reason=%s state=%s type=%s",
-			   p->desc->name, cname, reason_names[reason],
-			   c->proto->states[state], type_name(c, type, num));
-	} else
+	if (state >= 0)
+		deny_event_proto(p, chan, reason, state, type);
+	else
 		part_event(p, "event=deny part=%s chan=%s reason=%s", p->desc->name,
 			   cname, reason_names[reason]);
 	if (sk_system.audit_chan) {

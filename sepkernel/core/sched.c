@@ -286,6 +286,8 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 		cons_drain(next);
 	flags = 0;
 	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
+		/* Idle time before the boundary is the console's. */
+		cons_drain_idle(h->id, h->sync_at - SYNC_TICKS);
 		idle_until(h->sync_at - SYNC_TICKS);
 		next->vcpu.sync_at = h->sync_at;
 		next->vcpu.sync_stop = h->stop_at;

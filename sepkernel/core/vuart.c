@@ -111,9 +111,10 @@ static void rx_idle(struct part *p)
 {
 	struct vuart *u = &p->uart;
 
-	if (++u->idle_polls == IDLE_FLUSH && p->line_len && !u->shown) {
-		part_flush_line(p);
+	if (++u->idle_polls >= IDLE_FLUSH && p->line_len && !u->shown &&
+	    !part_flush_line(p)) {	/* queued; a full queue: next poll */
 		u->shown = 1;
+		cons_drain(p);
 	}
 }
 

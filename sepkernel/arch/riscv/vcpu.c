@@ -115,8 +115,9 @@ void vcpu_switch(struct vcpu *from, struct vcpu *to)
 	csr_write(sstatus, (ss & ~(SSTATUS_SPP | SSTATUS_FS)) |
 		  to->sstatus | SSTATUS_FS_CLEAN);
 
-	/* The hypervisor's per-partition settings. */
+	/* The hypervisor's per-partition settings, fixed at build time. */
 	csr_write(hgatp, to->hgatp);
+	csr_write(hedeleg, to->hedeleg);	/* traps it handles itself */
 	if (!gstage_vmid_ok())
 		gstage_flush();
 
@@ -132,7 +133,6 @@ void vcpu_switch(struct vcpu *from, struct vcpu *to)
 	csr_write(hvip, to->hvip);
 	csr_write(scounteren, to->scounteren);
 	csr_write(senvcfg, to->senvcfg);
-	csr_write(hedeleg, to->hedeleg);
 	if (sched_has_sstc())
 		csr_write(vstimecmp, to->vstimecmp);
 }
