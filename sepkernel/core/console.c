@@ -192,7 +192,9 @@ void part_event(struct part *p, const char *fmt, ...)
 
 void cons_drain(struct part *p)
 {
-	q_drain(&p->cq, p->hart->stop_at);
+	/* Most switches find nothing queued: test before paying for a call. */
+	if (!q_empty(&p->cq))
+		q_drain(&p->cq, p->hart->stop_at);
 }
 
 void cons_drain_until(struct part *p, uint64_t until)
