@@ -30,10 +30,14 @@ KSRC	:= $(wildcard sepkernel/arch/riscv/*.S sepkernel/arch/riscv/*.c \
 KOBJ	:= $(patsubst %,$(B)/kernel/%.o,$(KSRC))
 KHDR	:= $(wildcard sepkernel/include/*/*.h sepkernel/crypto/*.h sbi/*.h) Makefile
 
+# Code that runs once per boot (and the Ed25519 check in it) is built for
+# size: it is most of the kernel's text and none of its hot paths.
+KCOLD	:= $(addprefix sepkernel/crypto/,ed25519.c ge25519.c fe25519.c sc25519.c sha512.c)
+
 $(B)/kernel/%.c.o: %.c $(KHDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) $(if $(filter $<,$(KCOLD)),-Os) -c $< -o $@
 
 $(B)/kernel/%.S.o: %.S $(KHDR)
 	@mkdir -p $(dir $@)

@@ -192,14 +192,15 @@ void part_event(struct part *p, const char *fmt, ...)
 
 void cons_drain(struct part *p)
 {
-	q_drain(&p->cq, p->hart->stop_at);
+	/* Most switches find nothing queued: test before paying for a call. */
+	if (!q_empty(&p->cq))
+		q_drain(&p->cq, p->hart->stop_at);
 }
 
-void cons_drain_idle(unsigned hart, uint64_t until)
+void cons_drain_until(struct part *p, uint64_t until)
 {
-	for (unsigned i = 0; i < sk_system.nparts; i++)
-		if (sk_system.parts[i].hart == hart)
-			q_drain(&part_get(i)->cq, until);
+	if (p)
+		q_drain(&p->cq, until);
 }
 
 uint64_t cons_line_max(void)

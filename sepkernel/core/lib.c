@@ -26,7 +26,7 @@ static void copy_shifted(uint64_t *dw, const uint8_t *s, size_t words)
 	}
 }
 
-void *memcpy(void *dst, const void *src, size_t n)
+__attribute__((used)) void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
@@ -64,7 +64,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+__attribute__((used)) void *memset(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
 

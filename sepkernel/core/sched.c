@@ -118,6 +118,8 @@ static int exact(void)
  */
 static int wait_for(struct hart *h, uint64_t *now, uint64_t b, int settled)
 {
+	/* Idle time up to the end of a slot is its owner's: its lines. */
+	h->drain = b == h->end ? h->owner : NULL;
 	if (exact() && (b - *now <= SYNC_TICKS ||
 			(settled && (!stop_at || b < stop_at)))) {
 		h->sync_at = b;
@@ -277,7 +279,7 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 
 	while (!(next = sched_pick(h))) {
 		/* Idle time is the console's: queued lines that fit. */
-		cons_drain_idle(h->id, h->wake);
+		cons_drain_until(h->drain, h->wake);
 		wfi();	/* woken by the timer even with interrupts masked */
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
 	}
@@ -287,7 +289,7 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 	flags = 0;
 	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
 		/* Idle time before the boundary is the console's. */
-		cons_drain_idle(h->id, h->sync_at - SYNC_TICKS);
+		cons_drain_until(h->drain, h->sync_at - SYNC_TICKS);
 		idle_until(h->sync_at - SYNC_TICKS);
 		next->vcpu.sync_at = h->sync_at;
 		next->vcpu.sync_stop = h->stop_at;

@@ -39,8 +39,11 @@ void part_event(struct part *p, const char *fmt, ...)
 int cons_part_line(struct part *p, const char *text, size_t len);
 /* Write p's queued lines that fit before it must stop (p is running). */
 void cons_drain(struct part *p);
-/* Write the queued lines of this hart's partitions that fit before until. */
-void cons_drain_idle(unsigned hart, uint64_t until);
+/*
+ * Write p's queued lines that fit before until, in idle time of p's own
+ * slot (never another's: no partition's timing depends on others' idling).
+ */
+void cons_drain_until(struct part *p, uint64_t until);
 /* Take the console for good (the system is halting). */
 void cons_take(void);
 /* Longest time one line took to write, in ticks (for the summary). */

@@ -23,6 +23,7 @@ struct hart {
 	uint64_t sync_at;	/* exact mode: boundary to reach on the way out */
 	uint64_t stop_at;	/* when the partition picked must stop */
 	uint64_t wake;		/* idle: when the timer will wake the hart */
+	struct part *drain;	/* idle: whose slot the idle time is, or NULL */
 };
 
 extern struct hart sk_harts[];
