@@ -167,8 +167,10 @@ def pytest_runtest_logreport(report):
     elif report.failed:
         if report.when == "call" or r["outcome"] in (None, "passed"):
             r["outcome"] = "failed" if report.when == "call" else "error"
-        lines = str(report.longrepr).strip().splitlines()
-        r["reason"] = r["reason"] or (lines[-1][:200] if lines else "")
+        crash = getattr(getattr(report.longrepr, "reprcrash", None), "message", "")
+        lines = (crash or str(report.longrepr)).strip().splitlines()
+        r["reason"] = r["reason"] or (lines[0][:200] if crash and lines
+                                      else lines[-1][:200] if lines else "")
     elif report.when == "call" and r["outcome"] is None:
         r["outcome"] = "xpassed" if hasattr(report, "wasxfail") else "passed"
 
