@@ -136,6 +136,34 @@ def linux_figures(res, notes):
              "rdinstret - 100*t0)")]
 
 
+# ---- Channels from Linux (issue 10) -------------------------------------
+
+def gateway_figures(res, notes):
+    """A Linux program's request to the bare-metal keystore and back."""
+    r, layout, _ = run("gateway_rt")
+    got = [kv(t[len("skctl: "):]) for t in r.output.get("linux", [])
+           if t.startswith("skctl: bench ")]
+    if not got:
+        raise NoFigures("gateway_rt: no skctl bench line")
+    n, rt, rt_min, wake, wake_min, ticks = ints(
+        got[0], "n", "rt_avg", "rt_min", "wake_avg", "wake_min", "ticks_avg")
+    slots, frame = plan_slots(layout)
+    ks = slots["keystore"][1] * TICK
+    res["gateway"] = {"n": n, "rt_avg": rt, "rt_min": rt_min,
+                      "wake_avg": wake, "wake_min": wake_min,
+                      "ticks_avg": ticks, "frame": frame * TICK,
+                      "keystore_slot": ks}
+    return [("Linux program -> bare-metal keystore -> back (write + blocking "
+             "read of /dev/sk/*)", "gateway_rt", f"{rt:,} (min {rt_min:,})",
+             f"avg of {n}; one major frame ({frame * TICK:,}) by the "
+             "schedule: the keystore answers in its own slot"),
+            ("doorbell -> Linux reader awake in user space", "gateway_rt",
+             f"{wake:,} (min {wake_min:,})",
+             f"the keystore's slot is {ks:,} (the reader runs in Linux's "
+             f"next slot): the switch, the interrupt, the wakeup and the "
+             f"return to user space take at least {wake_min - ks:,}")]
+
+
 # ---- 1. boot -------------------------------------------------------------
 
 def premain_instructions():
@@ -810,7 +838,15 @@ costs ~{hc} more per iteration than the same loop with a nop.
   hart 0, counters = true, no epoch).  First instruction = (boot_done
   ticks + 50) x 100: the first frame starts 50 ticks after boot_done
   and the partition's first slot is its first instruction.  /init =
-  the instret its init reads first thing (sktest=bench) - 100 x t0."""
+  the instret its init reads first thing (sktest=bench) - 100 x t0.
+- Gateway: gateway_rt (Linux with the skchan driver, 1.8 ms slot, and the
+  keystore gwkeys, 0.2 ms, in a 2 ms frame; counters = true).  skctl
+  (gw=bench,200) sends one request at a time: round trip = its instret
+  after the read returned - before the write (under -icount, instret is
+  the hart's clock in instructions: idle included); doorbell -> wakeup =
+  that instret - the keystore's instret stamped into the reply just
+  before it rang rep's doorbell.  Both are bound by the schedule: the
+  reply waits for Linux's next slot."""
 
 
 def table(rows):
@@ -844,7 +880,8 @@ def main():
                      ("pingpong measured", pingpong_measured),
                      ("copy", copy_figures), ("verify", verify_figures),
                      ("integrity", integrity_figures),
-                     ("linux", linux_figures)):
+                     ("linux", linux_figures),
+                     ("gateway", gateway_figures)):
         try:
             rows += fn(res, notes)
         except NoFigures as e:

@@ -210,6 +210,7 @@ static __attribute__((noinline)) int sk_info_call(struct part *p, struct vcpu *v
 	case SK_INFO_SLOT_END:
 		return ret(v, SBI_SUCCESS, (long)sched_slot_end(p->hart));
 	case SK_INFO_NOTIFIED:
+		p->doorbell_armed = 1;
 		return ret(v, SBI_SUCCESS,
 			   (long)__atomic_exchange_n(&p->notify_pending, 0,
 						     __ATOMIC_ACQ_REL));

@@ -36,7 +36,24 @@ $(LNX_OBJ)/.config: $(LNX_FRAG) $(LNX)/.extracted
 	$(Q)$(LNX_MAKE) olddefconfig >/dev/null
 	$(Q)$(PY) partitions/linux/checkconfig.py $(LNX_FRAG) $@
 
-$(B)/partitions/linux.Image: $(LNX_OBJ)/.config
+# Our channel driver (skchan.c, GPL-2.0) is built into the Image: the
+# files are copied into drivers/misc/ of the extracted tree, which gets one
+# `obj-y += skchan.o` line; kbuild then recompiles only what changed.
+LNX_MISC := $(LNX_SRC)/drivers/misc
+LNX_DRV	:= $(LNX_MISC)/skchan.c $(LNX_MISC)/skchan.h $(LNX_MISC)/sk_abi.h
+
+$(LNX_MISC)/skchan.c $(LNX_MISC)/skchan.h: $(LNX_MISC)/%: partitions/linux/% $(LNX)/.extracted
+	$(Q)cp $< $@
+
+$(LNX_MISC)/sk_abi.h: sbi/sk_abi.h $(LNX)/.extracted
+	$(Q)cp $< $@
+
+$(LNX)/.skchan: $(LNX)/.extracted
+	$(Q)grep -q '^obj-y += skchan.o' $(LNX_MISC)/Makefile || \
+		echo 'obj-y += skchan.o' >> $(LNX_MISC)/Makefile
+	$(Q)touch $@
+
+$(B)/partitions/linux.Image: $(LNX_OBJ)/.config $(LNX_DRV) $(LNX)/.skchan
 	@echo "  LINUX   $@ (a few minutes, once)"
 	$(Q)$(LNX_MAKE) -j$(JOBS) Image >$(LNX)/build.log 2>&1 || \
 		{ tail -30 $(LNX)/build.log; exit 1; }
@@ -54,7 +71,21 @@ $(B)/partitions/linux.cpio: $(LNX)/init partitions/linux/mkcpio.py
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(PY) partitions/linux/mkcpio.py $@ $(LNX)/init
 
-LNX_OUT	:= $(B)/partitions/linux.Image $(B)/partitions/linux.cpio
+# The gateway demo's initramfs: /init is skctl (partitions/linux/skctl.c),
+# the Linux side of configs/gateway.toml and of harness/test_gateway.py.
+$(LNX)/skctl: partitions/linux/skctl.c partitions/linux/skchan.h
+	@mkdir -p $(dir $@)
+	@echo "  SKCTL   $@"
+	$(Q)$(LNX_CROSS)gcc -static -nostdlib -ffreestanding -fno-builtin -O2 \
+		-Wall -Wextra -Werror -Wl,--build-id=none -o $@ $<
+
+$(B)/partitions/gateway.cpio: $(LNX)/skctl partitions/linux/mkcpio.py
+	@echo "  CPIO    $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(PY) partitions/linux/mkcpio.py $@ $(LNX)/skctl
+
+LNX_OUT	:= $(B)/partitions/linux.Image $(B)/partitions/linux.cpio \
+	   $(B)/partitions/gateway.cpio
 linux: $(LNX_OUT)
 
 .PHONY: linux

@@ -384,6 +384,7 @@ void chan_part_restarted(struct part *p)
 	chan_clear_windows(p);
 	p->wait_port = 0;
 	p->notify_pending = 0;
+	p->doorbell_armed = 0;
 	proto_part_restarted(p);
 }
 

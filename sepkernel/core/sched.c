@@ -299,7 +299,8 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 	 * Virtual interrupts that became due while it was away: doorbells
 	 * rung for it, and (without Sstc) a timer deadline that has passed.
 	 */
-	virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) ?
+	virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) &&
+	       (next->doorbell_armed || next->desc->hedeleg != SK_HEDELEG_OS) ?
 	       1UL << IRQ_VS_SOFT : 0;
 	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
 		virq |= 1UL << IRQ_VS_TIMER;

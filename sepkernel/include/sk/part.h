@@ -48,6 +48,13 @@ struct part {
 	uint64_t kick_frame;	/* frame of the last watchdog kick */
 	uint64_t notify_pending;	/* doorbells rung, bit = port id */
 	uint32_t wait_port;	/* port + 1 it is parked on, 0 = none */
+	/*
+	 * An OS (delegate_faults) takes its doorbell as an interrupt only
+	 * once it asked for its doorbells (SK_INFO_NOTIFIED): a Linux
+	 * without the channel driver has no handler and would take the
+	 * unclaimed software interrupt forever.
+	 */
+	uint32_t doorbell_armed;
 	uint32_t audit_count;	/* audit records in audit_frame */
 	uint64_t audit_frame;
 	uint32_t audit_suppressed;	/* records over the per-frame limit */
