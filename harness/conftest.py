@@ -48,7 +48,8 @@ PROMISES = [
 
 # Beyond the six promises: what else the suite shows works.
 AREAS = [
-    ("os", "OS guests", "Linux 6.1 and U-Boot, unmodified, in partitions."),
+    ("os", "OS guests", "Linux 6.1 and U-Boot, unmodified, in partitions; "
+     "channels from Linux."),
     ("uart", "Virtual UART", "the trapped, emulated 16550 and console input."),
     ("protocol", "Protocols", "stateful channel policies enforced by the monitor."),
     ("boot", "Boot", "booting partitioned images, SBI system reset."),
@@ -73,6 +74,7 @@ MODULES = {
     "test_compiler_fuzz.py": "fuzz",
     "test_linux.py": "os",
     "test_uboot.py": "os",
+    "test_gateway.py": "os",
     "test_uart.py": "uart",
     "test_protocol.py": "protocol",
     "test_boot.py": "boot",
