@@ -856,6 +856,19 @@ def table(rows):
     return "\n".join(out)
 
 
+def bench_meta():
+    """Which tree the figures measured (build/evidence.md compares it with
+    the commit it tests): short HEAD, " (dirty)" if the tree had changes."""
+    def git(*a):
+        r = subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True)
+        return r.stdout.strip() if r.returncode == 0 else ""
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    if git("status", "--porcelain", "--untracked-files=no"):
+        commit += " (dirty)"
+    return {"commit": commit,
+            "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -876,6 +889,7 @@ def main():
             rows.append((name, "-", "n/a", f"run failed: {e}"))
     res["wall_seconds"] = {s: round(w, 2) for s, (_, _, w) in _runs.items()}
     res["failed"] = failed
+    res["meta"] = bench_meta()
     (OUT / "results.json").write_text(json.dumps(res, indent=1) + "\n")
 
     clk = res.get("switch", {}).get("instret_minus_100time")
