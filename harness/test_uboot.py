@@ -6,6 +6,13 @@ UART (console_input), and its `reset` (SBI SRST) is a counted restart."""
 import re
 
 from sk import ROOT, Session, boot
+import pytest
+
+# Runs in host time (gdb, typed input or a race without -icount): the
+# host's load can stretch it past a timeout, so a failure is retried up
+# to twice; a real failure fails all three runs.
+pytestmark = pytest.mark.flaky(reruns=2)
+
 
 CONFIG = ROOT / "configs/uboot.toml"
 PROMPT = r"\[uboot\] => "

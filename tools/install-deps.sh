@@ -4,7 +4,7 @@ set -e
 PKGS="make gcc gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 picolibc-riscv64-unknown-elf qemu-system-misc opensbi device-tree-compiler
 python3 python3-pytest python3-pytest-timeout python3-pytest-xdist
-python3-hypothesis python3-cryptography gdb-multiarch chromium u-boot-qemu
+python3-hypothesis python3-cryptography python3-pytest-rerunfailures gdb-multiarch chromium u-boot-qemu
 linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev bc bison flex xz-utils"
 # The last line builds Linux for a partition (make linux): the source
 # package, its cross compiler, and what a tinyconfig build runs on the
