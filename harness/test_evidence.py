@@ -27,7 +27,7 @@ def run_suite(tmp_path, bench, xdist):
     out = tmp_path / "evidence.md"
     env = dict(os.environ, SK_EVIDENCE=str(out), SK_BENCH_RESULTS=str(bench))
     args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-            *(["-n", "2"] if xdist else ["-p", "no:xdist"]), *SELECTION]
+            *(["-n", "2"] if xdist else ["-n", "0"]), *SELECTION]
     r = subprocess.run(args, cwd=ROOT, env=env, capture_output=True,
                        text=True, timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -102,6 +102,42 @@ static inline const struct sk_chan_desc *port_chan(struct part *p, uint64_t id,
 	return NULL;
 }
 
+/*
+ * Is there room for one more message?  The acquire of head orders the
+ * reader's last read of the slot before our overwrite of it; a full
+ * queue counts a drop (never a silent loss).
+ */
+static inline long queue_room(const struct sk_chan_desc *c)
+{
+	struct sk_chan_state *st = c->st;
+
+	if (st->tail - __atomic_load_n(&st->head, __ATOMIC_ACQUIRE) >= c->depth) {
+		st->drops++;
+		return SK_ERR_FULL;
+	}
+	return 0;
+}
+
+/*
+ * Append a message to a queue the caller has found room in (with an
+ * acquire of head): only the queue's one writer gets here, so the room
+ * cannot vanish before the tail is published.  Out of line: the send
+ * path and the kernel's own chan_put share one copy.
+ */
+static __attribute__((noinline)) void queue_write(const struct sk_chan_desc *c,
+						 const void *msg, uint32_t len,
+						 uint32_t type)
+{
+	struct sk_chan_state *st = c->st;
+	struct msg_hdr *h = (struct msg_hdr *)(c->buf + st->tail_off);
+
+	h->len = len;
+	h->type = type;
+	msg_copy(h + 1, msg, len);
+	st->tail_off = ring_next(c, st->tail_off);
+	__atomic_store_n(&st->tail, st->tail + 1, __ATOMIC_RELEASE);
+}
+
 long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
 	      uint32_t type)
 {
@@ -119,18 +155,9 @@ long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
 		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELEASE);
 		return SBI_SUCCESS;
 	}
-	uint64_t tail = st->tail;
-
-	if (tail - __atomic_load_n(&st->head, __ATOMIC_ACQUIRE) >= c->depth) {
-		st->drops++;
+	if (queue_room(c))
 		return SK_ERR_FULL;
-	}
-	h = (struct msg_hdr *)(c->buf + st->tail_off);
-	h->len = len;
-	h->type = type;
-	msg_copy(h + 1, msg, len);
-	st->tail_off = ring_next(c, st->tail_off);
-	__atomic_store_n(&st->tail, tail + 1, __ATOMIC_RELEASE);
+	queue_write(c, msg, len, type);
 	return SBI_SUCCESS;
 }
 
@@ -175,13 +202,19 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 	if (why)
 		return monitor_deny(p, c - sk_system.chans, why,
 				    SK_FID_CHAN_SEND, monitor_err(why));
-	/* Stateful policy last: it moves only if the message will be queued. */
-	if (c->proto && (err = proto_send(p, c, type)))
+	if (c->kind == SK_CHAN_SAMPLING)
+		return chan_put(c, src, (uint32_t)len, (uint32_t)type);
+	/*
+	 * A queue.  The stateful policy comes last and checks the room itself
+	 * before it moves, so a state moves only for a message that will be
+	 * queued; either way the message is written without a second check.
+	 */
+	err = c->proto ? proto_send(p, c, type) : queue_room(c);
+	if (err)
 		return err;
-	err = chan_put(c, src, (uint32_t)len, (uint32_t)type);
-	if (!err && c->kind == SK_CHAN_QUEUING)
-		wake_reader(c);
-	return err;
+	queue_write(c, src, (uint32_t)len, (uint32_t)type);
+	wake_reader(c);
+	return SBI_SUCCESS;
 }
 
 /* Copy the sampling slot out consistently; 0 if it never was written. */

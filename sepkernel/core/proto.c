@@ -90,9 +90,10 @@ long proto_send(struct part *p, const struct sk_chan_desc *c, uint64_t type)
 
 	/*
 	 * Room first (see above): a full queue refuses before any move.
-	 * Relaxed: chan_put checks again with acquire before it writes.
+	 * Acquire: chan_send writes the slot without checking again, so the
+	 * reader's last read of it must be over before it is overwritten.
 	 */
-	if (cs->tail - __atomic_load_n(&cs->head, __ATOMIC_RELAXED) >= c->depth) {
+	if (cs->tail - __atomic_load_n(&cs->head, __ATOMIC_ACQUIRE) >= c->depth) {
 		cs->drops++;
 		return SK_ERR_FULL;
 	}
