@@ -36,36 +36,7 @@
 #define PROT_RW		3
 #define MAP_SHARED	1
 
-typedef unsigned long ulong;
-
-static long sys(long n, long a, long b, long c, long d, long e, long f)
-{
-	register long a0 __asm__("a0") = a;
-	register long a1 __asm__("a1") = b;
-	register long a2 __asm__("a2") = c;
-	register long a3 __asm__("a3") = d;
-	register long a4 __asm__("a4") = e;
-	register long a5 __asm__("a5") = f;
-	register long a7 __asm__("a7") = n;
-
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3),
-			 "r"(a4), "r"(a5), "r"(a7) : "memory");
-	return a0;
-}
-
-static ulong len(const char *s)
-{
-	ulong n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-static void put(const char *s)
-{
-	sys(SYS_write, 1, (long)s, len(s), 0, 0, 0);
-}
+#include "usys.h"
 
 static void put_num(char *p, ulong v)
 {
@@ -87,11 +58,11 @@ static void say(const char *a, ulong v, const char *b)
 	while (*a)
 		*p++ = *a++;
 	put_num(p, v);
-	p += len(p);
+	p += slen(p);
 	while (*b)
 		*p++ = *b++;
 	*p = 0;
-	put(line);
+	out(line);
 }
 
 static int same(const char *a, const char *b)
@@ -144,7 +115,7 @@ static void fp_long(void)
 	    a == (double)(n * (n - 1) / 4))
 		say("init: fp long ok ", (ulong)c, "\n");
 	else
-		put("init: fp long MISMATCH\n");
+		out("init: fp long MISMATCH\n");
 }
 
 static void touch(ulong pa)
@@ -174,13 +145,13 @@ static void child_dies(int cycle)
 	if (pid == 0 && cycle) {
 		ulong c;
 
-		put("init: child reads the cycle counter\n");
+		out("init: child reads the cycle counter\n");
 		__asm__ volatile("rdcycle %0" : "=r"(c));
 		say("init: cycle ", c, " (must not happen)\n");
 		sys(SYS_exit, 0, 0, 0, 0, 0, 0);
 	}
 	if (pid == 0) {
-		put("init: child executes an illegal instruction\n");
+		out("init: child executes an illegal instruction\n");
 		__asm__ volatile(".word 0");	/* all-zero: always illegal */
 		sys(SYS_exit, 0, 0, 0, 0, 0, 0);
 	}
@@ -201,7 +172,7 @@ void init_main(long argc, char **argv, char **envp)
 		say("init: bench instret=", i, "");
 		say(" time=", t, "\n");
 	}
-	put("init: hello from /init\n");
+	out("init: hello from /init\n");
 	say("init: fp sum ", fp_work(), "\n");
 	child_dies(0);
 	if (same(m, "cycle"))
@@ -216,10 +187,10 @@ void init_main(long argc, char **argv, char **envp)
 	else if (same(m, "beyond"))
 		touch(0x90000000ul);
 	if (same(m, "panic")) {
-		put("init: exiting (Linux will panic)\n");
+		out("init: exiting (Linux will panic)\n");
 		sys(SYS_exit, 0, 0, 0, 0, 0, 0);
 	}
-	put("init: powering off\n");
+	out("init: powering off\n");
 	/* LINUX_REBOOT_MAGIC1, MAGIC2, CMD_POWER_OFF */
 	sys(SYS_reboot, 0xfee1dead, 672274793, 0x4321fedc, 0, 0, 0);
 	for (;;)

@@ -60,7 +60,7 @@ $(B)/partitions/linux.Image: $(LNX_OBJ)/.config $(LNX_DRV) $(LNX)/.skchan
 	$(Q)mkdir -p $(dir $@)
 	$(Q)cp $(LNX_OBJ)/arch/riscv/boot/Image $@
 
-$(LNX)/init: partitions/linux/init.c
+$(LNX)/init: partitions/linux/init.c partitions/linux/usys.h
 	@mkdir -p $(dir $@)
 	@echo "  INIT    $@"
 	$(Q)$(LNX_CROSS)gcc -static -nostdlib -ffreestanding -fno-builtin -O2 \
@@ -73,7 +73,7 @@ $(B)/partitions/linux.cpio: $(LNX)/init partitions/linux/mkcpio.py
 
 # The gateway demo's initramfs: /init is skctl (partitions/linux/skctl.c),
 # the Linux side of configs/gateway.toml and of harness/test_gateway.py.
-$(LNX)/skctl: partitions/linux/skctl.c partitions/linux/skchan.h
+$(LNX)/skctl: partitions/linux/skctl.c partitions/linux/skchan.h partitions/linux/usys.h
 	@mkdir -p $(dir $@)
 	@echo "  SKCTL   $@"
 	$(Q)$(LNX_CROSS)gcc -static -nostdlib -ffreestanding -fno-builtin -O2 \

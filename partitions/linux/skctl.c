@@ -21,6 +21,7 @@
  *               "sensor", "off"
  */
 #include "skchan.h"
+#include "usys.h"
 
 #define SYS_ioctl	29
 #define SYS_openat	56
@@ -49,7 +50,6 @@
 #define EACCES		13
 #define EMSGSIZE	90
 
-typedef unsigned long ulong;
 typedef unsigned int uint;
 
 struct gw_req {
@@ -64,35 +64,6 @@ struct gw_rep {
 	ulong mac;
 	ulong stamp;	/* the keystore's instret as it replied (bench) */
 };
-
-static long sys(long n, long a, long b, long c, long d, long e, long f)
-{
-	register long a0 __asm__("a0") = a;
-	register long a1 __asm__("a1") = b;
-	register long a2 __asm__("a2") = c;
-	register long a3 __asm__("a3") = d;
-	register long a4 __asm__("a4") = e;
-	register long a5 __asm__("a5") = f;
-	register long a7 __asm__("a7") = n;
-
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a3),
-			 "r"(a4), "r"(a5), "r"(a7) : "memory");
-	return a0;
-}
-
-static ulong slen(const char *s)
-{
-	ulong n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-static void out(const char *s)
-{
-	sys(SYS_write, 1, (long)s, (long)slen(s), 0, 0, 0);
-}
 
 static void num(ulong v, int hex)
 {
