@@ -76,7 +76,7 @@ static unsigned best(struct part *p)
 	uint64_t cand = pending(p) & c->enable & ~c->claimed & SRC_MASK;
 	unsigned src = 0, top = c->threshold;
 
-	for (unsigned s = 1; cand >> s; s++)
+	for (unsigned s = 1; s < 64 && cand >> s; s++)	/* >> 64: undefined */
 		if ((cand >> s & 1) && c->prio[s] > top) {
 			src = s;
 			top = c->prio[s];
