@@ -298,14 +298,15 @@ def hcall_figures(res, notes):
 
 # ---- virtual UART --------------------------------------------------------
 
-def uart_figures(res, notes):
-    """One emulated access to the virtual 16550: trap, full-frame save,
-    instruction read (hlvx) and decode, the register, resume."""
-    r, _, _ = run("uart_byte")
-    rounds = lines(r, "ub", "uartbench")
+def access_rounds(system, part, tag, keys):
+    """(N, {key: [per-access cost of each round]}) from a partition that
+    prints `tag n= base= <keys>= t_end= slot_end=` lines: (loop - the same
+    loop on RAM) / N, rounds cut by a slot boundary left out."""
+    r, _, _ = run(system)
+    rounds = lines(r, part, tag)
     if not rounds:
-        raise NoFigures("uart_byte: no measurements printed")
-    per = {"thr": [], "scr": [], "lsr": []}
+        raise NoFigures(f"{system}: no measurements printed")
+    per = {k: [] for k in keys}
     n = 0
     for d in rounds:
         n, base, te, se = ints(d, "n", "base", "t_end", "slot_end")
@@ -313,8 +314,15 @@ def uart_figures(res, notes):
             continue
         for k in per:
             per[k].append((int(d[k]) - base) / n)
-    if not per["thr"]:
-        raise NoFigures("uart_byte: every round was cut by a slot boundary")
+    if not per[keys[0]]:
+        raise NoFigures(f"{system}: every round was cut by a slot boundary")
+    return n, per
+
+
+def uart_figures(res, notes):
+    """One emulated access to the virtual 16550: trap, full-frame save,
+    instruction read (hlvx) and decode, the register, resume."""
+    n, per = access_rounds("uart_byte", "ub", "uartbench", ("thr", "scr", "lsr"))
     res["uart"] = {"n": n, "rounds": len(per["thr"]), **per}
     what = (("thr", "Virtual UART: THR write (one byte out)",
              "into the partition's line buffer; the line's console write not included"),
@@ -327,20 +335,7 @@ def uart_figures(res, notes):
 def plic_figures(res, notes):
     """One emulated access to the virtual PLIC: trap, full-frame save,
     instruction read and decode, the register, the line recomputed."""
-    r, _, _ = run("plic_access")
-    rounds = lines(r, "pb", "plicbench")
-    if not rounds:
-        raise NoFigures("plic_access: no measurements printed")
-    per = {"claim": [], "prio": []}
-    n = 0
-    for d in rounds:
-        n, base, te, se = ints(d, "n", "base", "t_end", "slot_end")
-        if te >= se:
-            continue
-        for k in per:
-            per[k].append((int(d[k]) - base) / n)
-    if not per["claim"]:
-        raise NoFigures("plic_access: every round was cut by a slot boundary")
+    n, per = access_rounds("plic_access", "pb", "plicbench", ("claim", "prio"))
     res["plic"] = {"n": n, "rounds": len(per["claim"]), **per}
     what = (("claim", "Virtual PLIC: claim (nothing pending)",
              "every source looked at; VSEIP recomputed"),

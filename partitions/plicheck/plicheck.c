@@ -101,30 +101,35 @@ static void ring(void)
 	check("doorbell rang", irqs != taken || pend(SRC_BELL), 1);
 }
 
+/* Register by register: write (if w) val, then read back want. */
+static const struct {
+	const char *what;
+	uint64_t addr;
+	int w;
+	uint32_t val, want;
+} regs[] = {
+	{ "priority at reset", PRIO(1), 0, 0, 0 },
+	{ "priority", PRIO(1), 1, 5, 5 },
+	{ "priority clamps to 7", PRIO(2), 1, 9, 7 },
+	{ "source 0 has no priority", PRIO(0), 1, 3, 0 },
+	{ "absent source reads 0", PRIO(100), 1, 3, 0 },
+	{ "enable, source 0 hardwired", ENABLE(0), 1, 0xffffffff, 0xfffffffe },
+	{ "enable, sources 32..63", ENABLE(1), 1, 0xffffffff, 0xffffffff },
+	{ "enable of absent sources", ENABLE(3), 1, 0xffffffff, 0 },
+	{ "threshold clamps to 7", THRESHOLD, 1, 10, 7 },
+	{ "pending is read-only", PENDING(0), 1, 0xffffffff, 0 },
+};
+
 static void registers(void)
 {
-	check("priority at reset", rd(PRIO(1)), 0);
-	wr(PRIO(1), 5);
-	check("priority", rd(PRIO(1)), 5);
-	wr(PRIO(2), 9);
-	check("priority clamps to 7", rd(PRIO(2)), 7);
-	wr(PRIO(0), 3);
-	check("source 0 has no priority", rd(PRIO(0)), 0);
-	wr(PRIO(100), 3);
-	check("absent source reads 0", rd(PRIO(100)), 0);
-	wr(ENABLE(0), 0xffffffff);
-	check("enable, source 0 hardwired", rd(ENABLE(0)), 0xfffffffe);
-	wr(ENABLE(1), 0xffffffff);
-	check("enable, sources 32..63", rd(ENABLE(1)), 0xffffffff);
-	wr(ENABLE(1), 0);
-	wr(ENABLE(3), 0xffffffff);
-	check("enable of absent sources", rd(ENABLE(3)), 0);
+	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		if (regs[i].w)
+			wr(regs[i].addr, regs[i].val);
+		check(regs[i].what, rd(regs[i].addr), regs[i].want);
+	}
 	wr(ENABLE(0), 0);
-	wr(THRESHOLD, 10);
-	check("threshold clamps to 7", rd(THRESHOLD), 7);
+	wr(ENABLE(1), 0);
 	wr(THRESHOLD, 0);
-	wr(PENDING(0), 0xffffffff);
-	check("pending is read-only", rd(PENDING(0)), 0);
 	check("claim with nothing pending", rd(CLAIM), 0);
 	check("no line raised", seip(), 0);
 }
