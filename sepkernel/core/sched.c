@@ -18,6 +18,7 @@
 #include "sk/console.h"
 #include "sk/hm.h"
 #include "sk/sched.h"
+#include "sk/vplic.h"
 
 struct hart sk_harts[SK_MAX_HARTS];
 int sk_has_sstc;
@@ -297,11 +298,16 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 	}
 	/*
 	 * Virtual interrupts that became due while it was away: doorbells
-	 * rung for it, and (without Sstc) a timer deadline that has passed.
+	 * rung for it (or input for its UART), and (without Sstc) a timer
+	 * deadline that has passed.
 	 */
-	virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) &&
-	       (next->doorbell_armed || next->desc->hedeleg != SK_HEDELEG_OS) ?
-	       1UL << IRQ_VS_SOFT : 0;
+	if (vplic_on(next))	/* its doorbells and UART: the virtual PLIC */
+		virq = vplic_virq(next);
+	else
+		virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) &&
+		       (next->doorbell_armed ||
+			next->desc->hedeleg != SK_HEDELEG_OS) ?
+		       1UL << IRQ_VS_SOFT : 0;
 	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
 		virq |= 1UL << IRQ_VS_TIMER;
 	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
