@@ -324,6 +324,31 @@ def uart_figures(res, notes):
             for k, name, note in what]
 
 
+def plic_figures(res, notes):
+    """One emulated access to the virtual PLIC: trap, full-frame save,
+    instruction read and decode, the register, the line recomputed."""
+    r, _, _ = run("plic_access")
+    rounds = lines(r, "pb", "plicbench")
+    if not rounds:
+        raise NoFigures("plic_access: no measurements printed")
+    per = {"claim": [], "prio": []}
+    n = 0
+    for d in rounds:
+        n, base, te, se = ints(d, "n", "base", "t_end", "slot_end")
+        if te >= se:
+            continue
+        for k in per:
+            per[k].append((int(d[k]) - base) / n)
+    if not per["claim"]:
+        raise NoFigures("plic_access: every round was cut by a slot boundary")
+    res["plic"] = {"n": n, "rounds": len(per["claim"]), **per}
+    what = (("claim", "Virtual PLIC: claim (nothing pending)",
+             "every source looked at; VSEIP recomputed"),
+            ("prio", "Virtual PLIC: priority write", "VSEIP recomputed"))
+    return [(name, f"N={n}, {len(per[k])} rounds", f"{min(per[k]):.1f}", note)
+            for k, name, note in what]
+
+
 # ---- 3. world switch -----------------------------------------------------
 
 def switch_records(r, layout):
@@ -786,6 +811,10 @@ costs ~{hc} more per iteration than the same loop with a nop.
   finishes the wait with tick_sync, so the incoming guest starts a fixed
   number of instructions after its boundary (boundary->guest, measured
   from the boundary itself).  A slot loses the guard plus that.
+- Virtual PLIC: pb (plicheck mode 2) loads the claim register N times
+  with nothing pending and stores a priority N times; (loop - the same
+  loop loading a RAM word) / N, minimum over the rounds that ended
+  inside the slot.
 - Virtual UART: ub stores N bytes to THR, N to SCR and loads LSR N
   times (each a trapped, decoded and emulated access), in a fresh 20 ms
   slot; per access = (loop - the same loop storing to RAM) / N.
@@ -839,7 +868,8 @@ costs ~{hc} more per iteration than the same loop with a nop.
   ticks + 50) x 100: the first frame starts 50 ticks after boot_done
   and the partition's first slot is its first instruction.  /init =
   the instret its init reads first thing (sktest=bench) - 100 x t0.
-- Gateway: gateway_rt (Linux with the skchan driver, 1.8 ms slot, and the
+- Gateway: gateway_rt (Linux with the skchan driver and plic = true, so
+  the doorbell is its virtual PLIC interrupt; a 1.8 ms slot, and the
   keystore gwkeys, 0.2 ms, in a 2 ms frame; counters = true).  skctl
   (gw=bench,200) sends one request at a time: round trip = its instret
   after the read returned - before the write (under -icount, instret is
@@ -875,6 +905,7 @@ def main():
     res, rows, notes, failed = {}, [], [], []
     for name, fn in (("boot", boot_figures), ("hcall", hcall_figures),
                      ("uart", uart_figures),
+                     ("plic", plic_figures),
                      ("switch", switch_figures), ("jitter", jitter_figures),
                      ("chan", chan_figures), ("proto", proto_figures),
                      ("pingpong measured", pingpong_measured),

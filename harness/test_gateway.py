@@ -225,3 +225,18 @@ def test_the_demo_on_the_console():
     run.one("deny", part="linux", chan="req", reason="protocol")
     assert run.one("fault", part="linux")["action"] == "halt"
     assert not any("must not happen" in l for l in run.output["linux"])
+
+
+def test_blocked_reads_wake_on_plic_doorbells_not_polling(traffic):
+    # plic = true: the rep channel's doorbell is its own interrupt of the
+    # virtual PLIC, and a blocked read waits for it alone (no timer): the
+    # 2,000 answers above each woke a read.  Several answers rung in one
+    # keystore slot coalesce into one interrupt (the pending bit is set
+    # until Linux claims it): at most 4 per slot, the queue's depth.
+    n = int(next(l for l in skctl(traffic) if l.startswith("rep doorbells "))
+            .split()[-1])
+    assert 2000 // 4 <= n <= 2000, n
+    dts = (ROOT / "build/gateway_test/linux.dts").read_text()
+    assert 'compatible = "sifive,plic-1.0.0";' in dts
+    rep = dts[dts.index("rep {"):]
+    assert "interrupts-extended = <&vplic" in rep[:rep.index("};")]

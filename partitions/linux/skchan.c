@@ -66,6 +66,7 @@ struct skchan {
 	struct mutex lock;	/* the hypercall buffers below */
 	int rang;		/* doorbell seen, not yet consumed */
 	u32 room;		/* send queue: slots known free (under lock) */
+	u32 doorbells;		/* interrupts taken for it, since boot */
 	void *buf;		/* msg_size bytes, guest-physical for the kernel */
 	struct sk_msg_info *info;
 	struct sk_chan_status *st;
@@ -180,6 +181,7 @@ static irqreturn_t sk_chan_irq(int irq, void *cookie)
 {
 	struct skchan *c = cookie;
 
+	c->doorbells++;
 	WRITE_ONCE(c->rang, 1);
 	wake_up_interruptible(&c->wq);
 	return IRQ_HANDLED;
@@ -195,8 +197,10 @@ static irqreturn_t sk_irq(int irq, void *cookie)
 	csr_clear(CSR_IP, IE_SIE);
 	sk_call(SK_FID_INFO, SK_INFO_NOTIFIED, 0, 0, 0, 0, &bits);
 	for (i = 0; i < sk_nchans; i++)
-		if ((unsigned long)bits >> sk_chans[i]->id & 1)
+		if ((unsigned long)bits >> sk_chans[i]->id & 1) {
+			sk_chans[i]->doorbells++;
 			WRITE_ONCE(sk_chans[i]->rang, 1);
+		}
 	sk_wake_all();
 	return IRQ_HANDLED;
 }
@@ -373,6 +377,7 @@ static long sk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		s.last_valid = f->last.valid;
 		s.last_epoch = f->last.epoch;
 		s.last_fresh = f->last.fresh;
+		s.doorbells = READ_ONCE(c->doorbells);
 		return copy_to_user((void __user *)arg, &s, sizeof(s)) ?
 		       -EFAULT : 0;
 	}

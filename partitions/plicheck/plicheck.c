@@ -10,7 +10,9 @@
  * supervisor external interrupt.
  *
  * Doorbells come from a partner on demand: mode = 1 is the ringer, which
- * rings "bell" each time a message arrives on "ask".  Then one hostile
+ * rings "bell" each time a message arrives on "ask".  mode = 2 measures
+ * (instret, for make bench) N claims and N priority writes against the
+ * same loop on RAM.  Then one hostile
  * access per run (its restart count), each a contained fault; after a
  * restart the PLIC must be back to its reset state.
  */
@@ -219,6 +221,44 @@ static void hostile(long n)
 	printf("survived 0x%lx\n", (unsigned long)v);
 }
 
+static inline uint64_t rd_instret(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+#define BENCH_N 100
+
+static void bench(void)
+{
+	static volatile uint32_t ram_word;
+	uint64_t t, base, claim, prio;
+
+	for (int r = 0; r < 5; r++) {
+		sk_yield();		/* start of a fresh slot */
+		t = rd_instret();
+		for (int i = 0; i < BENCH_N; i++)
+			(void)ram_word;
+		base = rd_instret() - t;
+		t = rd_instret();
+		for (int i = 0; i < BENCH_N; i++)
+			(void)rd(CLAIM);	/* nothing pending: 0 */
+		claim = rd_instret() - t;
+		t = rd_instret();
+		for (int i = 0; i < BENCH_N; i++)
+			wr(PRIO(1), 1);
+		prio = rd_instret() - t;
+		printf("plicbench n=%d base=%lu claim=%lu prio=%lu t_end=%lu "
+		       "slot_end=%lu\n", BENCH_N, (unsigned long)base,
+		       (unsigned long)claim, (unsigned long)prio,
+		       (unsigned long)sk_time(),
+		       (unsigned long)sk_info(SK_INFO_SLOT_END));
+	}
+	sk_exit(0);
+}
+
 static void ringer(void)
 {
 	int in = sk_chan("ask"), bell = sk_chan("bell");
@@ -236,6 +276,8 @@ int main(void)
 
 	if (sk_dt_u64("/config", "mode", 0) == 1)
 		ringer();
+	if (sk_dt_u64("/config", "mode", 0) == 2)
+		bench();
 	if (run) {
 		check("reset: priority", rd(PRIO(1)), 0);
 		check("reset: enable", rd(ENABLE(0)), 0);
