@@ -116,3 +116,5 @@ def test_linux_8250_takes_the_uart_receive_interrupt():
     assert not [l for l in out if "plic" in l.lower() and "fail" in l.lower()]
     assert run.halt["reason"] == "all_stopped"
     assert not run.of("fault")
+    # looking at the board UART for it at its switch-in kept slots exact
+    assert run.one("timing")["late_entries"] == "0"

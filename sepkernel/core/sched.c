@@ -287,6 +287,18 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 	/* Off the exact path: its own queued lines, in its own time. */
 	if (!h->sync_at)
 		cons_drain(next);
+	/*
+	 * Virtual interrupts that became due while it was away: doorbells
+	 * rung for it, or input for its UART.  Before the exact wait: a
+	 * PLIC's sources may look at the board UART.
+	 */
+	if (vplic_on(next))	/* its doorbells and UART: the virtual PLIC */
+		virq = vplic_virq(next);
+	else
+		virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) &&
+		       (next->doorbell_armed ||
+			next->desc->hedeleg != SK_HEDELEG_OS) ?
+		       1UL << IRQ_VS_SOFT : 0;
 	flags = 0;
 	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
 		/* Idle time before the boundary is the console's. */
@@ -296,18 +308,7 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 		next->vcpu.sync_stop = h->stop_at;
 		flags = VCPU_SYNC;
 	}
-	/*
-	 * Virtual interrupts that became due while it was away: doorbells
-	 * rung for it (or input for its UART), and (without Sstc) a timer
-	 * deadline that has passed.
-	 */
-	if (vplic_on(next))	/* its doorbells and UART: the virtual PLIC */
-		virq = vplic_virq(next);
-	else
-		virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) &&
-		       (next->doorbell_armed ||
-			next->desc->hedeleg != SK_HEDELEG_OS) ?
-		       1UL << IRQ_VS_SOFT : 0;
+	/* ... and (without Sstc) a timer deadline that has passed. */
 	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
 		virq |= 1UL << IRQ_VS_TIMER;
 	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
