@@ -65,6 +65,7 @@ struct skchan {
 	int irq;		/* its doorbell's interrupt (virtual PLIC), or 0 */
 	struct mutex lock;	/* the hypercall buffers below */
 	int rang;		/* doorbell seen, not yet consumed */
+	u32 room;		/* send queue: slots known free (under lock) */
 	u32 doorbells;		/* interrupts taken for it, since boot */
 	void *buf;		/* msg_size bytes, guest-physical for the kernel */
 	struct sk_msg_info *info;
@@ -115,7 +116,7 @@ static int sk_errno(long err)
 	case SK_ERR_TYPE:
 		return -EACCES;
 	case SK_ERR_PROTOCOL:
-		return -EPERM;
+		return -EPROTO;
 	case SK_ERR_RATE:
 		return -EBUSY;
 	case SK_ERR_BAD_CHANNEL:
@@ -222,21 +223,55 @@ static int sk_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Room for one more message in a send queue?  Only this partition writes
+ * the queue and its reader only takes messages out, so room once seen
+ * stays room: the kernel is asked (one status call) only when the room
+ * last seen is used up.  Called with c->lock held.
+ */
+static int sk_room(struct skchan *c)
+{
+	if (c->kind != 1 || c->room)
+		return 1;
+	if (sk_status(c))
+		return 1;		/* let the send say what is wrong */
+	c->room = c->st->count < c->depth ? c->depth - c->st->count : 0;
+	return c->room != 0;
+}
+
+/*
+ * One message.  A full queue: O_NONBLOCK gets EAGAIN (the kernel's
+ * refusal, counted as a drop); otherwise the writer sleeps until there is
+ * room.  No doorbell says "room" (the reader's doorbell is for readers),
+ * so a blocked writer looks again once a jiffy, and never sends into a
+ * full queue: a blocking write is delayed, never counted as a drop.
+ */
 static ssize_t sk_write(struct file *file, const char __user *ubuf,
 			size_t count, loff_t *off)
 {
 	struct skfile *f = file->private_data;
 	struct skchan *c = f->c;
+	int block = !(file->f_flags & O_NONBLOCK);
 	long err;
 
+	for (;;) {
+		mutex_lock(&c->lock);
+		if (!block || count > c->msg_size || sk_room(c))
+			break;
+		mutex_unlock(&c->lock);
+		schedule_timeout_interruptible(1);
+		if (signal_pending(current))
+			return -ERESTARTSYS;	/* EINTR, or restarted */
+	}
 	/* Too long: still asked, so the kernel audits it (it never reads). */
-	mutex_lock(&c->lock);
 	if (count <= c->msg_size && copy_from_user(c->buf, ubuf, count)) {
 		mutex_unlock(&c->lock);
 		return -EFAULT;
 	}
 	err = sk_call(SK_FID_CHAN_SEND, c->id, __pa(c->buf), count, f->type, 0,
 		      NULL);
+	if (!err && c->room)
+		c->room--;
 	mutex_unlock(&c->lock);
 	return err ? sk_errno(err) : (ssize_t)count;
 }
