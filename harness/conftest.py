@@ -78,6 +78,7 @@ MODULES = {
     "test_gateway.py": "os",
     "test_uart.py": "uart",
     "test_vplic.py": "uart",
+    "test_redteam_plic.py": "uart",
     "test_protocol.py": "protocol",
     "test_boot.py": "boot",
     "test_sdk.py": "sdk",

@@ -69,19 +69,35 @@ static uint64_t pending(struct part *p)
 	return bits;
 }
 
-/* The source a claim would return, or 0. */
+/* The lowest set bit of m (m != 0): six halvings, no table, no Zbb. */
+static unsigned lowest(uint64_t m)
+{
+	unsigned n = 0;
+
+	for (unsigned w = 32; w; w >>= 1)
+		if (!(m & ((1UL << w) - 1))) {
+			n += w;
+			m >>= w;
+		}
+	return n;
+}
+
+/*
+ * The source a claim would return, or 0.  Also computed when the
+ * partition is switched in, in the last stretch before an exact slot
+ * start, so its cost must not grow with the sources pending: one look
+ * per priority level above the threshold (level[] mirrors prio[]),
+ * then the lowest id at the first level that has any.
+ */
 static unsigned best(struct part *p)
 {
 	struct vplic *c = &p->plic;
 	uint64_t cand = pending(p) & c->enable & ~c->claimed & SRC_MASK;
-	unsigned src = 0, top = c->threshold;
 
-	for (unsigned s = 1; s < 64 && cand >> s; s++)	/* >> 64: undefined */
-		if ((cand >> s & 1) && c->prio[s] > top) {
-			src = s;
-			top = c->prio[s];
-		}
-	return src;
+	for (unsigned l = PLIC_PRIO_MAX; cand && l > c->threshold; l--)
+		if (cand & c->level[l])
+			return lowest(cand & c->level[l]);
+	return 0;
 }
 
 static uint32_t claim(struct part *p)
@@ -104,6 +120,13 @@ static uint8_t prio_clamp(uint32_t v)
 	return v > PLIC_PRIO_MAX ? PLIC_PRIO_MAX : (uint8_t)v;
 }
 
+static void prio_set(struct vplic *c, unsigned s, uint8_t prio)
+{
+	c->level[c->prio[s]] &= ~(1UL << s);
+	c->level[prio] |= 1UL << s;
+	c->prio[s] = prio;
+}
+
 int vplic_access(struct part *p, uint64_t off, unsigned width, int store,
 		 uint64_t *val)
 {
@@ -117,7 +140,7 @@ int vplic_access(struct part *p, uint64_t off, unsigned width, int store,
 		if (off / 4 >= 64 || !off)	/* no such source */
 			;
 		else if (store)
-			c->prio[off / 4] = prio_clamp(v);
+			prio_set(c, off / 4, prio_clamp(v));
 		else
 			r = c->prio[off / 4];
 	} else if (off - PLIC_PENDING < PLIC_WORDS) {

@@ -25,6 +25,7 @@ struct vuart {
  */
 struct vplic {
 	uint8_t prio[64];	/* 0 (never) .. 7 */
+	uint64_t level[8];	/* the sources at each priority (1..7 used) */
 	uint64_t enable;
 	uint64_t claimed;	/* claimed, not yet completed */
 	uint32_t threshold;

@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: MIT
+"""Red team for the virtual PLIC (plic = true) and what it shares with
+the virtual UART: hostile instruction forms, a PLIC left full of pending
+and unclaimed sources, doorbell storms from the same and from another
+hart, a restart with the line up, a neighbour without a PLIC; and the
+compiler's side (types, the 62-channel limit, the device tree).
+
+partitions/plicred plays every part (its /config mode); each scenario
+also checks the time promise: exact=1 late_entries=0 with the smallest
+guard, and the ticker's rhythm unchanged."""
+import re
+import subprocess
+
+import pytest
+
+from sk import ROOT, boot, build
+
+SYS = ROOT / "harness/systems"
+
+
+def ticker_steady(out):
+    """Every slot after the first starts at the same offset from its
+    boundary: nobody made the ticker late."""
+    late = [int(l.split("late=")[1]) for l in out if "late=" in l]
+    assert len(late) >= 20, out
+    assert len(set(late[1:])) == 1, late
+    return late[1]
+
+
+# A PLIC partition whose 62 doorbells are all pending, enabled at the same
+# priority and never claimed is switched in right after a ticker that
+# yields: the hart is not settled, so the switch-in (which computes the
+# PLIC's line) has only the last SYNC_TICKS before the boundary.  A scan
+# of every source there made 24 slot entries late (exact=0) before
+# best() looked per priority level instead of per source.
+def test_a_full_unclaimed_plic_keeps_every_slot_exact():
+    r = boot(SYS / "plicred_late.toml", timeout=120)
+    assert not r.timed_out, r.raw
+    assert r.halt["reason"] == "stop_after", r.raw
+    t = r.one("timing")
+    assert (t["exact"], t["late_entries"]) == ("1", "0"), t
+    assert r.output["hold"] == ["hold: all sources open, none claimed"]
+    # a partition without a PLIC never sees another's external interrupt
+    assert r.output["victim"] == ["victim: external interrupts 0"]
+    ticker_steady(r.output["ticker"])
+    assert not r.of("fault") and not r.of("deny") and not r.of("panic")
+
+
+# The same with the ringer on hart 1, ringing all 62 doorbells without
+# pause.  Under -icount QEMU runs two harts round-robin and a hart 0
+# beside a hart 1 that never idles prints nothing at all (the same with a
+# plain spinner and no PLIC), so this runs in host time, where only
+# containment is checked: no fault, no crash, no interrupt leaked, and
+# the tickers' slots on the plan's grid.
+@pytest.mark.flaky(reruns=2)      # host time
+def test_a_doorbell_storm_from_another_hart_is_contained():
+    r = boot(SYS / "plicred_storm.toml", timeout=120, icount=False)
+    assert not r.timed_out, r.raw
+    assert r.halt["reason"] == "stop_after", r.raw
+    assert r.output["hold"] == ["hold: all sources open, none claimed"]
+    assert r.output["victim"] == ["victim: external interrupts 0"]
+    for tk in ("ticker", "ticker2"):
+        ends = [int(l.split("end=")[1].split()[0])
+                for l in r.output[tk] if "end=" in l]
+        assert ends, r.output[tk]
+        assert all(b > a and (b - a) % 20000 == 0 for a, b in zip(ends, ends[1:]))
+    assert not r.of("fault") and not r.of("deny") and not r.of("panic")
+    assert int(r.one("summary", part="ringer")["slots"]) >= 10
+
+
+FORMS = [   # one hostile instruction form per run: cause, gpa
+    ("lb", "load", "0xc000004"),
+    ("lh", "load", "0xc000004"),
+    ("lhu", "load", "0xc000004"),
+    ("sb", "store", "0xc000004"),
+    ("sh", "store", "0xc000004"),
+    ("sd", "store", "0xc000008"),
+    ("c.ld", "load", "0xc000008"),
+    ("c.sd", "store", "0xc000008"),
+    ("flw", "load", "0xc000004"),
+    ("fsw", "store", "0xc000004"),
+    ("fld", "load", "0xc000008"),
+    ("amoadd", None, "0xc000004"),      # QEMU reports it as a load
+    ("lrw", "load", "0xc200004"),
+    ("scw", None, None),                # fails unperformed: no access at all
+    ("misaligned", "load", "0xc000006"),
+    ("spanning", "load", "0xc000ffe"),
+    ("last_byte", "load", "0xfffffff"),
+    ("page_after", "load", "0x10000000"),   # the UART's page: it has none
+    ("pending_gap", "load", "0xc001080"),
+    ("enable_ctx1", "store", "0xc002080"),
+    ("after_claim", "load", "0xc200008"),
+    ("claim_ctx1", "load", "0xc201004"),
+    ("last_page", "store", "0xffff000"),
+]
+
+
+def test_every_instruction_form_is_emulated_or_a_contained_fault():
+    r = boot(SYS / "plicred_forms.toml", timeout=120)
+    assert not r.timed_out, r.raw
+    out = r.output["forms"]
+    for want in ("form c.sw/c.lw 5", "form c.swsp/c.lwsp 6", "form lwu 7",
+                 "form lw x0 ok"):
+        assert want in out, out
+    faults = r.of("fault", part="forms")
+    assert len(faults) == len(FORMS), faults
+    for (name, cause, gpa), f in zip(FORMS, faults):
+        assert "hostile " + name in out
+        assert f["action"] == "restart", f
+        if name == "scw":
+            assert "scw failed 0x1, nothing written" in out
+            assert f["cause"] == "illegal_instruction", f
+            continue
+        assert f.get("gpa") == gpa, (name, f)
+        if cause:
+            assert f["cause"] == cause + "_guest_page_fault", (name, f)
+    assert not [l for l in out if l.startswith("survived")], out
+    assert out[-1] == "forms done"
+    t = r.one("timing")
+    assert (t["exact"], t["late_entries"]) == ("1", "0"), t
+    ticker_steady(r.output["ticker"])
+    assert not r.of("panic")
+
+
+def test_a_restart_with_the_line_up_leaves_nothing_behind():
+    r = boot(SYS / "plicred_restart.toml", timeout=120)
+    assert not r.timed_out, r.raw
+    out = r.output["restart"]
+    assert out[0] == "restart run 0: line up, irqs 1 pending 0x2", out
+    assert out[1] == "restart run 1: irqs 0 enable 0x0 claim 0", out
+    assert r.one("restart", part="restart")["count"] == "1"
+    assert r.output["victim"] == ["victim: external interrupts 0"]
+    t = r.one("timing")
+    assert (t["exact"], t["late_entries"]) == ("1", "0"), t
