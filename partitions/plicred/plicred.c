@@ -7,7 +7,10 @@
  *              without pause, the whole slot), then yields
  *   2 hold     every source enabled at priority 7, every doorbell left
  *              pending and never claimed: the kernel's switch-in scan of
- *              its sources is at its longest, slot after slot
+ *              its sources is at its longest, slot after slot (read_at:
+ *              its UART's receive interrupt on too, so the switch-in also
+ *              looks at the board UART for it; at that time, it reads
+ *              what was typed and says how many bytes)
  *   3 victim   no PLIC: takes external interrupts and counts them (there
  *              must be none: another partition's line never reaches it)
  *   4 restart  raises its line (UART and doorbells), takes it once, and
@@ -79,7 +82,17 @@ static void ringer(void)
 static void hold(void)
 {
 	open_all();
+	uint64_t read_at = sk_arg_u64("read_at", 0);
+	unsigned long n = 0;
+
+	if (read_at)		/* its line also asks for typed input */
+		*(volatile uint8_t *)UART_IER = 0x01;
 	printf("hold: all sources open, none claimed\n");
+	while (!read_at || sk_time() < read_at)
+		;
+	while (*(volatile uint8_t *)(UART_IER + 4) & 1)	/* LSR.DR */
+		n += *(volatile uint8_t *)(UART_IER - 1) != 0;	/* RBR */
+	printf("hold: typed %lu\n", n);
 	for (;;)
 		;
 }

@@ -58,13 +58,15 @@ void vplic_reset(struct part *p)
 	memset(&p->plic, 0, sizeof(p->plic));
 }
 
-/* Each source's line, now. */
-static uint64_t pending(struct part *p)
+/* The lines of the sources in want, now (the UART's is asked only if
+ * wanted: for the console-input partition it may read the board UART). */
+static uint64_t pending(struct part *p, uint64_t want)
 {
 	uint64_t bits = __atomic_load_n(&p->notify_pending, __ATOMIC_ACQUIRE)
 			<< SRC_DOORBELL;
 
-	if ((sk_system.devices & SK_DEV_UART) && p->desc->uart && vuart_irq(p))
+	if ((sk_system.devices & SK_DEV_UART) && p->desc->uart &&
+	    (want & 1UL << SRC_UART) && vuart_irq(p))
 		bits |= 1UL << SRC_UART;
 	return bits;
 }
@@ -92,7 +94,8 @@ static unsigned lowest(uint64_t m)
 static unsigned best(struct part *p)
 {
 	struct vplic *c = &p->plic;
-	uint64_t cand = pending(p) & c->enable & ~c->claimed & SRC_MASK;
+	uint64_t want = c->enable & ~c->claimed & SRC_MASK;
+	uint64_t cand = pending(p, want) & want;
 
 	for (unsigned l = PLIC_PRIO_MAX; cand && l > c->threshold; l--)
 		if (cand & c->level[l])
@@ -145,7 +148,7 @@ int vplic_access(struct part *p, uint64_t off, unsigned width, int store,
 			r = c->prio[off / 4];
 	} else if (off - PLIC_PENDING < PLIC_WORDS) {
 		if (w < 2)		/* read-only */
-			r = (uint32_t)(pending(p) >> 32 * w);
+			r = (uint32_t)(pending(p, ~0UL) >> 32 * w);
 	} else if (off - PLIC_ENABLE < PLIC_WORDS) {
 		if (w < 2 && store)
 			c->enable = (c->enable & ~(0xffffffffUL << 32 * w)) |

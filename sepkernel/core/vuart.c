@@ -77,12 +77,12 @@ static int rx_owner(const struct part *p)
 }
 
 /* Bytes waiting for p (0 for every partition but the owner), after
- * taking what the board UART has, if fill. */
+ * taking up to fill bytes from the board UART. */
 static uint32_t rx_take(struct part *p, int fill)
 {
 	if (!rx_owner(p))
 		return 0;
-	for (int i = 0; fill && i < RX_FILL && rx.tail - rx.head < RX_SIZE; i++) {
+	for (int i = 0; i < fill && rx.tail - rx.head < RX_SIZE; i++) {
 		int c = cons_getc();
 
 		if (c < 0)
@@ -94,7 +94,7 @@ static uint32_t rx_take(struct part *p, int fill)
 
 static uint32_t rx_ready(struct part *p)
 {
-	return rx_take(p, 1);
+	return rx_take(p, RX_FILL);
 }
 
 /*
@@ -115,7 +115,7 @@ static void rx_idle(struct part *p)
 
 static int rx_pop(struct part *p, int fill)
 {
-	if (!rx_take(p, fill)) {
+	if (!rx_take(p, fill ? RX_FILL : 0)) {
 		rx_idle(p);
 		return -1;
 	}
@@ -251,11 +251,19 @@ int vuart_access(struct part *p, uint64_t off, unsigned width, int store,
 	return MMIO_OK;
 }
 
-/* Its interrupt line (the virtual PLIC's source 1): level, as a 16550's. */
+/*
+ * Its interrupt line (the virtual PLIC's source 1): level, as a 16550's.
+ * Also asked when the partition is switched in, possibly in the last
+ * SYNC_TICKS before an exact slot start (after a neighbour that
+ * yielded), so it reads the board UART only while the ring is empty,
+ * and then one byte: with console = "sbi" each read is an M-mode round
+ * trip, and four of them there made slot entries late.  The guest's own
+ * reads (RBR, LSR) take the rest.
+ */
 int vuart_irq(struct part *p)
 {
 	struct vuart *u = &p->uart;
 
 	return ((u->ier & IER_THRI) && u->thri) ||
-	       ((u->ier & IER_RDI) && rx_ready(p));
+	       ((u->ier & IER_RDI) && rx_take(p, rx.tail == rx.head));
 }
