@@ -153,3 +153,60 @@ def test_a_restart_with_the_line_up_leaves_nothing_behind():
     assert r.output["victim"] == ["victim: external interrupts 0"]
     t = r.one("timing")
     assert (t["exact"], t["late_entries"]) == ("1", "0"), t
+
+
+def skc(cfg, out, *extra):
+    return subprocess.run(["/usr/bin/python3", str(ROOT / "tools/skc.py"), str(cfg),
+                           "--out", str(out), "--search", str(ROOT / "build/partitions"),
+                           *extra], capture_output=True, text=True, cwd=ROOT)
+
+
+def many(n, flags):
+    """A partition b with plic = true (and flags) granted n channels of
+    every kind, in both directions."""
+    body = {"queuing": "msg_size = 8\ndepth = 1\n",
+            "sampling": 'msg_size = 8\nrefresh = "1ms"\n',
+            "shared": 'size = "4K"\n'}
+    s = ('[system]\nname = "many"\nslot = "1ms"\nchannel_memory = "256K"\n\n'
+         '[[partition]]\nname = "a"\nimage = "hello.elf"\nmemory = "64K"\n\n'
+         '[[partition]]\nname = "b"\nimage = "hello.elf"\nmemory = "64K"\n'
+         'plic = true\n%s\n' % flags)
+    for i in range(n):
+        kind = ("queuing", "sampling", "shared")[i % 3]
+        a, b = ("a", "b") if i % 2 == 0 else ("b", "a")
+        s += ('[[channel]]\nname = "c%d"\nkind = "%s"\nfrom = "%s"\nto = ["%s"]\n%s\n'
+              % (i, kind, a, b, body[kind]))
+    return s
+
+
+@pytest.mark.parametrize("flags", ["", "uart = true\ndelegate_faults = true\n"])
+def test_62_channels_give_63_sources_that_dtc_and_the_ports_agree_on(tmp_path, flags):
+    cfg = tmp_path / "many.toml"
+    cfg.write_text(many(62, flags))
+    r = skc(cfg, tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    dts = (tmp_path / "out/b.dts").read_text()
+    subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", "-o", "/dev/null",
+                    str(tmp_path / "out/b.dtb")], check=True)
+    assert "riscv,ndev = <63>;" in dts
+    nodes = re.findall(r"\n\t\t(c\d+) \{\n\t\t\tid = <(\d+)>;(.*?)\};", dts, re.S)
+    assert len(nodes) == 62
+    for name, pid, body in nodes:
+        assert "interrupts-extended = <&vplic %d>;" % (2 + int(pid)) in body, name
+    assert ("<&vplic 1>" in dts) == ("uart" in flags)
+    cfg.write_text(many(63, flags))
+    r = skc(cfg, tmp_path / "out2", "--check")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert re.search(r'many\.toml:\d+: partition "b": 63 channels: its virtual PLIC has '
+                     r"interrupts for at most 62; fix: ", r.stderr + r.stdout), r.stderr
+
+
+@pytest.mark.parametrize("value", ['"yes"', "1", "[true]", "{ on = 1 }"])
+def test_plic_of_the_wrong_type_is_a_clean_error(tmp_path, value):
+    cfg = tmp_path / "t.toml"
+    cfg.write_text('[system]\nname = "t"\nslot = "1ms"\n\n[[partition]]\nname = "a"\n'
+                   'image = "hello.elf"\nmemory = "64K"\nplic = %s\n' % value)
+    r = skc(cfg, tmp_path / "out", "--check")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert re.search(r"t\.toml:9: partition \"a\": plic = .*: expected a boolean", r.stderr
+                     + r.stdout), r.stderr
