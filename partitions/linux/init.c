@@ -15,6 +15,11 @@
  *                  registers across many world switches
  *   sktest=panic   init exits: Linux panics ("Attempted to kill init")
  *   sktest=plic    read the board's PLIC through /dev/mem (never mapped)
+ *   sktest=plicstorm  (with plic = true) root hammers its virtual PLIC
+ *                  through /dev/mem: claims it steals from Linux,
+ *                  completions of ids never claimed or out of range,
+ *                  priorities, enables, thresholds, pending writes; then
+ *                  a doubleword load from it (a contained fault)
  *   sktest=clint   read the board's CLINT
  *   sktest=tty     read a typed line from /dev/ttyS0 (the virtual 16550,
  *                  taking its receive interrupt through the virtual PLIC)
@@ -141,6 +146,51 @@ static void touch(ulong pa)
 	say("init: read ", *(volatile unsigned int *)va, " (must not happen)\n");
 }
 
+/* Map page pa of physical memory (uncached: /dev/mem, O_SYNC), or 0. */
+static volatile unsigned int *map(ulong pa)
+{
+	long fd = sys(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC,
+		      0, 0, 0);
+	long va = fd < 0 ? fd : sys(SYS_mmap, 0, 4096, PROT_RW, MAP_SHARED,
+				    fd, pa);
+
+	if (va < 0 && va > -4096) {
+		say("init: map: error ", -va, "\n");
+		return 0;
+	}
+	return (volatile unsigned int *)va;
+}
+
+/* Root against its own virtual PLIC, from user mode (a hostile red team). */
+static void plic_storm(void)
+{
+	volatile unsigned int *prio = map(0x0c000000), *pend = map(0x0c001000);
+	volatile unsigned int *en = map(0x0c002000), *ctx = map(0x0c200000);
+	ulong n, stolen = 0;
+
+	if (!prio || !pend || !en || !ctx)
+		return;
+	for (n = 0; n < 20000; n++) {
+		unsigned int id = ctx[1];		/* steal a claim */
+
+		stolen += id != 0;
+		ctx[1] = id;
+		ctx[1] = (unsigned int)(n * 2654435761u);	/* never claimed */
+		prio[n % 1024] = (unsigned int)n;
+		en[n % 32] = n & 1 ? ~0u : 0;
+		pend[n % 32] = ~0u;			/* read-only */
+		ctx[0] = (unsigned int)n;		/* threshold */
+		(void)pend[n % 2];
+	}
+	ctx[0] = 0;
+	en[0] = ~0u;
+	en[1] = ~0u;
+	say("init: plic storm accesses ", n * 8, "");
+	say(" stolen ", stolen, "\n");
+	out("init: plic doubleword load\n");
+	say("init: read ", (ulong)*(volatile ulong *)pend, " (must not happen)\n");
+}
+
 /* The 8250 driver with its interrupt: a line typed in, echoed back out. */
 static void tty(void)
 {
@@ -208,6 +258,8 @@ void init_main(long argc, char **argv, char **envp)
 		fp_long();
 	if (same(m, "tty"))
 		tty();
+	if (same(m, "plicstorm"))
+		plic_storm();
 	if (same(m, "plic"))
 		touch(0x0c000000);
 	else if (same(m, "clint"))

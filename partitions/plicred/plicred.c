@@ -119,9 +119,9 @@ static void restart(long run)
 		for (int i = 0; i < 3 && !(rd(PENDING(0)) & ~3U); i++)
 			sk_yield();			/* a doorbell too */
 		ext_on();
-		printf("restart run 0: line up, irqs %lu pending 0x%x\n", irqs,
-		       rd(PENDING(0)) & 2);
-		__asm__ volatile("unimp");		/* fault: restart */
+		printf("restart run 0: line up, irqs %lu pending 0x%x claimed %u\n",
+		       irqs, rd(PENDING(0)) & 2, rd(CLAIM));
+		__asm__ volatile("unimp");	/* fault: restart, one held */
 	}
 	ext_on();			/* at once, before any PLIC access */
 	for (int i = 0; i < 3; i++)
