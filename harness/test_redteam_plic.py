@@ -89,6 +89,22 @@ def test_typed_input_at_a_plic_partitions_switch_in_keeps_slots_exact():
     ticker_steady(r.output["ticker"])
 
 
+def test_plic_and_uart_accesses_up_to_every_stop_keep_slots_exact():
+    """busy claims, completes, writes priorities, reads pending, polls LSR
+    and RBR (console input through the SBI) and writes 160-character
+    lines through THR, back to back across every stop, smallest guard."""
+    r = boot(SYS / "plicred_busy.toml", timeout=120)
+    assert not r.timed_out, r.raw
+    t = r.one("timing")
+    assert (t["exact"], t["late_entries"]) == ("1", "0"), t
+    ticker_steady(r.output["ticker"])
+    out = r.output["busy"]
+    assert len(out) >= 100, len(out)
+    for i, line in enumerate(out):
+        assert line == chr(ord("a") + i % 26) * 160, (i, line)
+    assert not r.of("fault") and not r.of("console_lost") and not r.of("panic")
+
+
 FORMS = [   # one hostile instruction form per run: cause, gpa
     ("lb", "load", "0xc000004"),
     ("lh", "load", "0xc000004"),

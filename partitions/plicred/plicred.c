@@ -19,6 +19,9 @@
  *   5 forms    compressed and stack-relative forms that the PLIC takes,
  *              then one hostile instruction form per run, each a
  *              contained fault
+ *   6 busy     PLIC and UART accesses back to back up to (and across)
+ *              every stop: claims, completions, priorities, pending,
+ *              LSR/RBR polls, 160-character lines through THR
  */
 #include <stdio.h>
 #include "sk.h"
@@ -238,6 +241,29 @@ static void forms(long run)
 	sk_exit(1);
 }
 
+static void busy(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)(UART_IER - 1);
+	unsigned long n = 0;
+
+	open_all();
+	uart[1] = 0x03;			/* IER: receive and THR empty */
+	for (;;) {
+		for (int i = 0; i < 160; i++) {
+			uint32_t id = rd(CLAIM);
+
+			wr(CLAIM, id);
+			wr(PRIO(i % 64), (uint32_t)i);
+			(void)rd(PENDING(i & 1));
+			(void)uart[5];		/* LSR: looks for input */
+			(void)uart[0];		/* RBR */
+			uart[0] = (uint8_t)('a' + n % 26);
+		}
+		uart[0] = '\n';
+		n++;
+	}
+}
+
 int main(void)
 {
 	long run = sk_info(SK_INFO_RESTARTS);
@@ -248,6 +274,7 @@ int main(void)
 	case 3: victim(); break;
 	case 4: restart(run); break;
 	case 5: forms(run); break;
+	case 6: busy(); break;
 	}
 	printf("plicred: no mode\n");
 	return 1;
