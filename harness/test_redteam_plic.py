@@ -100,8 +100,9 @@ def test_plic_and_uart_accesses_up_to_every_stop_keep_slots_exact():
     ticker_steady(r.output["ticker"])
     out = r.output["busy"]
     assert len(out) >= 100, len(out)
-    for i, line in enumerate(out):
-        assert line == chr(ord("a") + i % 26) * 160, (i, line)
+    for i, line in enumerate(out):   # the last one cut short by the halt
+        want = chr(ord("a") + i % 26) * 160
+        assert line == want or (i == len(out) - 1 and want.startswith(line)), (i, line)
     assert not r.of("fault") and not r.of("console_lost") and not r.of("panic")
 
 
