@@ -154,6 +154,11 @@ def test_every_instruction_form_is_emulated_or_a_contained_fault():
             assert f["cause"] == cause + "_guest_page_fault", (name, f)
     assert not [l for l in out if l.startswith("survived")], out
     assert out[-1] == "forms done"
+    # without plic = true the same first store is an ordinary fault
+    f = r.one("fault", part="bare")
+    assert (f["cause"], f["gpa"], f["action"]) == ("store_guest_page_fault",
+                                                   "0xc000004", "halt"), f
+    assert r.output.get("bare", []) == [], r.output["bare"]
     t = r.one("timing")
     assert (t["exact"], t["late_entries"]) == ("1", "0"), t
     ticker_steady(r.output["ticker"])
