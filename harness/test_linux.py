@@ -213,6 +213,24 @@ def test_linux_on_a_hart_without_sstc_is_refused_unless_its_board_says_so():
     assert "-cpu rv64,sstc=false" in (ROOT / "build/linux_nosstc/qemu.args").read_text()
 
 
+def test_hung_linux_is_caught_by_its_watchdog_only_after_the_kicks_stop():
+    # /init kicks through the driver's /dev/sk/watchdog, then hangs in
+    # user space: the health monitor restarts Linux (once), then halts it.
+    run = boot(SYS / "linux_watchdog.toml", timeout=200)
+    assert not run.timed_out, run.raw
+    seq = [t for w, t in run.lines
+           if "kicked 10 times" in t or "event=watchdog" in t or
+           "event=restart" in t or "event=stop part=linux" in t]
+    assert [s.split()[0] if s.startswith("event") else "kicked" for s in seq] == \
+        ["kicked", "event=watchdog", "event=restart", "kicked", "event=watchdog",
+         "event=stop"], seq
+    assert run.of("restart", part="linux", cause="watchdog")
+    run.one("stop", part="linux", reason="restart_limit")
+    assert not [l for l in run.output["linux"] if "kick refused" in l]
+    assert len(run.output["ticker"]) == 301      # its neighbour unaffected
+    assert run.one("timing")["late_entries"] == "0"
+
+
 def test_os_sbi_calls_act_on_its_own_hart_only():
     run = boot(SYS / "sbios.toml", timeout=60)
     assert not run.timed_out, run.raw
