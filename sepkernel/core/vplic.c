@@ -22,9 +22,9 @@
  *   0x200000         context 0's priority threshold
  *   0x200004         claim (read) / complete (write)
  *
- * Sources the partition does not have read as zero and ignore writes,
- * as on a PLIC with fewer sources; any other offset or width is a
- * contained fault.  A claim returns the most urgent source that is
+ * Sources the partition does not have (no UART, fewer ports, 64 and up)
+ * read as zero and ignore writes, as on a PLIC with fewer sources; any
+ * other offset or width is a contained fault.  A claim returns the most urgent source that is
  * pending, enabled and above the threshold (the lowest id on a tie) and
  * holds it until its completion: a doorbell is consumed by its claim
  * (it rang, it was taken), the UART's line stays up while the UART asks.
@@ -130,6 +130,13 @@ static void prio_set(struct vplic *c, unsigned s, uint8_t prio)
 	c->prio[s] = prio;
 }
 
+/* The sources p has: its UART's, its ports' (at most 62: the compiler). */
+static uint64_t sources(const struct part *p)
+{
+	return (p->desc->uart ? 1UL << SRC_UART : 0) |
+	       ((1UL << p->desc->nports) - 1) << SRC_DOORBELL;
+}
+
 int vplic_access(struct part *p, uint64_t off, unsigned width, int store,
 		 uint64_t *val)
 {
@@ -140,8 +147,8 @@ int vplic_access(struct part *p, uint64_t off, unsigned width, int store,
 	if (width != 4 || off % 4)
 		return MMIO_FAULT;
 	if (off < PLIC_PENDING) {
-		if (off / 4 >= 64 || !off)	/* no such source */
-			;
+		if (off / 4 >= 64 || !(sources(p) >> off / 4 & 1))
+			;			/* no such source */
 		else if (store)
 			prio_set(c, off / 4, prio_clamp(v));
 		else
@@ -152,7 +159,7 @@ int vplic_access(struct part *p, uint64_t off, unsigned width, int store,
 	} else if (off - PLIC_ENABLE < PLIC_WORDS) {
 		if (w < 2 && store)
 			c->enable = (c->enable & ~(0xffffffffUL << 32 * w)) |
-				    ((uint64_t)v << 32 * w & SRC_MASK);
+				    ((uint64_t)v << 32 * w & sources(p));
 		else if (w < 2)
 			r = (uint32_t)(c->enable >> 32 * w);
 	} else if (off == PLIC_THRESHOLD) {
