@@ -338,7 +338,7 @@ def plic_figures(res, notes):
     n, per = access_rounds("plic_access", "pb", "plicbench", ("claim", "prio"))
     res["plic"] = {"n": n, "rounds": len(per["claim"]), **per}
     what = (("claim", "Virtual PLIC: claim (nothing pending)",
-             "every source looked at; VSEIP recomputed"),
+             "each priority level above the threshold; VSEIP recomputed"),
             ("prio", "Virtual PLIC: priority write", "VSEIP recomputed"))
     return [(name, f"N={n}, {len(per[k])} rounds", f"{min(per[k]):.1f}", note)
             for k, name, note in what]
