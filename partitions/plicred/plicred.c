@@ -20,7 +20,8 @@
  *              then one hostile instruction form per run, each a
  *              contained fault
  *   6 busy     PLIC and UART accesses back to back up to (and across)
- *              every stop: claims, completions, priorities, pending,
+ *              every stop: claims, completions (also of ids never claimed
+ *              or out of range), priorities, pending,
  *              LSR/RBR polls, 160-character lines through THR
  */
 #include <stdio.h>
@@ -261,6 +262,8 @@ static void busy(void)
 			uint32_t id = rd(CLAIM);
 
 			wr(CLAIM, id);
+			wr(CLAIM, 0xffffffffU - (uint32_t)i);	/* never claimed */
+			wr(CLAIM, (uint32_t)i % 64);
 			wr(PRIO(i % 64), (uint32_t)i);
 			(void)rd(PENDING(i & 1));
 			(void)uart[5];		/* LSR: looks for input */
