@@ -68,7 +68,14 @@ extern struct part sk_part_table[];
 
 static inline struct part *part_get(unsigned id)
 {
-	return &sk_part_table[id];
+	struct part *p = &sk_part_table[id];
+
+	/*
+	 * One multiply, once: without this empty asm GCC forgets p and
+	 * rebuilds each field's address from the symbol (auipc pairs).
+	 */
+	__asm__("" : "+r"(p));
+	return p;
 }
 void part_boot_all(void);
 void part_restart(struct part *p, const char *cause);
