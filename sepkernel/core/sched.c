@@ -374,7 +374,7 @@ static inline struct part *sched_boundary(struct hart *h, uint64_t now)
  * Everything else: choose what runs next on this hart, idling (wfi)
  * while nothing may.
  */
-static __attribute__((noinline)) struct vcpu *sched_slow(struct hart *h,
+static __attribute__((noinline, cold)) struct vcpu *sched_slow(struct hart *h,
 							  uint64_t now)
 {
 	struct part *next;
