@@ -118,6 +118,15 @@ def uart_system():
     write("uart_byte", t)
 
 
+def plic_system():
+    t = system("plic_access", "bench: one emulated virtual-PLIC access (a claim with "
+               "nothing pending, a priority write) against the same loop loading "
+               "from RAM.", "200ms")
+    t += partition("pb", "plicheck.elf", "256K", {"mode": 2}) + "plic = true\n"
+    t += schedule([("pb", 20000)])
+    write("plic_access", t)
+
+
 CHAN_N = 1000                   # messages per burst (queues are 1024 deep)
 CHAN_ROUNDS = 5
 PP_ROUNDS = 40
@@ -214,6 +223,7 @@ if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     hcall_system()
     uart_system()
+    plic_system()
     boot_systems()
     switch_systems()
     jitter_systems()

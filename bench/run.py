@@ -298,14 +298,15 @@ def hcall_figures(res, notes):
 
 # ---- virtual UART --------------------------------------------------------
 
-def uart_figures(res, notes):
-    """One emulated access to the virtual 16550: trap, full-frame save,
-    instruction read (hlvx) and decode, the register, resume."""
-    r, _, _ = run("uart_byte")
-    rounds = lines(r, "ub", "uartbench")
+def access_rounds(system, part, tag, keys):
+    """(N, {key: [per-access cost of each round]}) from a partition that
+    prints `tag n= base= <keys>= t_end= slot_end=` lines: (loop - the same
+    loop on RAM) / N, rounds cut by a slot boundary left out."""
+    r, _, _ = run(system)
+    rounds = lines(r, part, tag)
     if not rounds:
-        raise NoFigures("uart_byte: no measurements printed")
-    per = {"thr": [], "scr": [], "lsr": []}
+        raise NoFigures(f"{system}: no measurements printed")
+    per = {k: [] for k in keys}
     n = 0
     for d in rounds:
         n, base, te, se = ints(d, "n", "base", "t_end", "slot_end")
@@ -313,13 +314,32 @@ def uart_figures(res, notes):
             continue
         for k in per:
             per[k].append((int(d[k]) - base) / n)
-    if not per["thr"]:
-        raise NoFigures("uart_byte: every round was cut by a slot boundary")
+    if not per[keys[0]]:
+        raise NoFigures(f"{system}: every round was cut by a slot boundary")
+    return n, per
+
+
+def uart_figures(res, notes):
+    """One emulated access to the virtual 16550: trap, full-frame save,
+    instruction read (hlvx) and decode, the register, resume."""
+    n, per = access_rounds("uart_byte", "ub", "uartbench", ("thr", "scr", "lsr"))
     res["uart"] = {"n": n, "rounds": len(per["thr"]), **per}
     what = (("thr", "Virtual UART: THR write (one byte out)",
              "into the partition's line buffer; the line's console write not included"),
             ("scr", "Virtual UART: SCR write", "the emulation alone"),
             ("lsr", "Virtual UART: LSR read", "console_input partition: polls the board UART"))
+    return [(name, f"N={n}, {len(per[k])} rounds", f"{min(per[k]):.1f}", note)
+            for k, name, note in what]
+
+
+def plic_figures(res, notes):
+    """One emulated access to the virtual PLIC: trap, full-frame save,
+    instruction read and decode, the register, the line recomputed."""
+    n, per = access_rounds("plic_access", "pb", "plicbench", ("claim", "prio"))
+    res["plic"] = {"n": n, "rounds": len(per["claim"]), **per}
+    what = (("claim", "Virtual PLIC: claim (nothing pending)",
+             "every source looked at; VSEIP recomputed"),
+            ("prio", "Virtual PLIC: priority write", "VSEIP recomputed"))
     return [(name, f"N={n}, {len(per[k])} rounds", f"{min(per[k]):.1f}", note)
             for k, name, note in what]
 
@@ -786,6 +806,10 @@ costs ~{hc} more per iteration than the same loop with a nop.
   finishes the wait with tick_sync, so the incoming guest starts a fixed
   number of instructions after its boundary (boundary->guest, measured
   from the boundary itself).  A slot loses the guard plus that.
+- Virtual PLIC: pb (plicheck mode 2) loads the claim register N times
+  with nothing pending and stores a priority N times; (loop - the same
+  loop loading a RAM word) / N, minimum over the rounds that ended
+  inside the slot.
 - Virtual UART: ub stores N bytes to THR, N to SCR and loads LSR N
   times (each a trapped, decoded and emulated access), in a fresh 20 ms
   slot; per access = (loop - the same loop storing to RAM) / N.
@@ -839,7 +863,8 @@ costs ~{hc} more per iteration than the same loop with a nop.
   ticks + 50) x 100: the first frame starts 50 ticks after boot_done
   and the partition's first slot is its first instruction.  /init =
   the instret its init reads first thing (sktest=bench) - 100 x t0.
-- Gateway: gateway_rt (Linux with the skchan driver, 1.8 ms slot, and the
+- Gateway: gateway_rt (Linux with the skchan driver and plic = true, so
+  the doorbell is its virtual PLIC interrupt; a 1.8 ms slot, and the
   keystore gwkeys, 0.2 ms, in a 2 ms frame; counters = true).  skctl
   (gw=bench,200) sends one request at a time: round trip = its instret
   after the read returned - before the write (under -icount, instret is
@@ -875,6 +900,7 @@ def main():
     res, rows, notes, failed = {}, [], [], []
     for name, fn in (("boot", boot_figures), ("hcall", hcall_figures),
                      ("uart", uart_figures),
+                     ("plic", plic_figures),
                      ("switch", switch_figures), ("jitter", jitter_figures),
                      ("chan", chan_figures), ("proto", proto_figures),
                      ("pingpong measured", pingpong_measured),

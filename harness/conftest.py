@@ -50,7 +50,8 @@ PROMISES = [
 AREAS = [
     ("os", "OS guests", "Linux 6.1 and U-Boot, unmodified, in partitions; "
      "channels from Linux."),
-    ("uart", "Virtual UART", "the trapped, emulated 16550 and console input."),
+    ("uart", "Virtual devices", "the trapped, emulated 16550 and console input; "
+     "the virtual PLIC carrying doorbells and the UART's interrupt."),
     ("protocol", "Protocols", "stateful channel policies enforced by the monitor."),
     ("boot", "Boot", "booting partitioned images, SBI system reset."),
     ("sdk", "SDK and tools", "the SDK, out-of-tree projects, the signer."),
@@ -76,6 +77,7 @@ MODULES = {
     "test_uboot.py": "os",
     "test_gateway.py": "os",
     "test_uart.py": "uart",
+    "test_vplic.py": "uart",
     "test_protocol.py": "protocol",
     "test_boot.py": "boot",
     "test_sdk.py": "sdk",

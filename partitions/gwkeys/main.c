@@ -14,6 +14,12 @@
  * idle slots (default 0: never), so a scenario sees it carry on.
  * stamp = 1 (needs [system] counters) puts its instret into each reply,
  * for the bench's doorbell-to-wakeup figure.
+ *
+ * With a "stream" channel (Linux -> keystore, struct gw_blk) it also
+ * takes in a stream of numbered blocks, slowly on purpose: one per slot,
+ * so a Linux writer outruns it and its blocking writes wait for room.  At
+ * a block marked last it prints how many came and how many were out of
+ * sequence (a lost or reordered block).
  */
 #include <stdio.h>
 #include "sk.h"
@@ -29,6 +35,12 @@ struct gw_rep {
 	uint32_t type;
 	uint64_t mac;
 	uint64_t stamp;	/* with stamp = 1: instret as it replied (bench) */
+};
+
+struct gw_blk {
+	uint32_t seq;
+	uint32_t last;
+	uint64_t value;
 };
 
 static const uint64_t key = 0x6b657973746f7265UL;	/* never leaves */
@@ -49,29 +61,57 @@ int main(void)
 	uint64_t alive = sk_arg_u64("alive", 0);
 	uint64_t stamp = sk_arg_u64("stamp", 0);
 	uint64_t served = 0, idle = 0;
+	int stream = sk_chan_find("stream");	/* optional: no console line */
+	uint32_t blocks = 0, skew = 0;
+	struct gw_rep r;
+	int pend = 0;		/* r found rep full: send it before anything */
 
 	if (req < 0 || rep < 0)
 		return 1;
 	printf("gwkeys: ready\n");
 	for (;;) {
 		struct gw_req q;
-		struct gw_rep r;
 		struct sk_msg_info mi;
 		int any = 0;
+		long err;
 
-		while (sk_recv(req, &q, sizeof(q), &mi) >= 0) {
-			r.seq = q.seq;
-			r.type = mi.type;
-			r.mac = keyed_hash(mi.type, q.data,
-					   q.len > sizeof(q.data) ? 0 : q.len);
-			r.stamp = 0;
-			if (stamp)
-				__asm__ volatile("rdinstret %0" : "=r"(r.stamp));
-			if (sk_send(rep, &r, sizeof(r), mi.type))
-				printf("gwkeys: reply %u lost\n", q.seq);
+		/*
+		 * A reply that finds rep full (a Linux that does not read its
+		 * replies) waits for room, and no request is taken meanwhile:
+		 * the keystore never drops an answer.
+		 */
+		while (pend || sk_recv(req, &q, sizeof(q), &mi) >= 0) {
+			if (!pend) {
+				r.seq = q.seq;
+				r.type = mi.type;
+				r.mac = keyed_hash(mi.type, q.data,
+						   q.len > sizeof(q.data) ? 0 : q.len);
+				r.stamp = 0;
+				if (stamp)
+					__asm__ volatile("rdinstret %0" : "=r"(r.stamp));
+			}
+			err = sk_send(rep, &r, sizeof(r), r.type);
+			pend = err == SK_ERR_FULL;
+			if (pend)
+				break;
+			if (err)
+				printf("gwkeys: reply %u lost (%ld)\n", r.seq, err);
 			any = 1;
 			if (++served % report == 0)
 				printf("gwkeys: served %lu\n", (unsigned long)served);
+		}
+		if (stream >= 0) {
+			struct gw_blk b;
+
+			if (sk_recv(stream, &b, sizeof(b), &mi) >= 0) {
+				skew += b.seq != blocks;
+				blocks++;
+				if (b.last) {
+					printf("gwkeys: stream %u blocks, out of sequence %u\n",
+					       blocks, skew);
+					blocks = skew = 0;
+				}
+			}
 		}
 		if (any)
 			sk_notify(rep);

@@ -16,12 +16,16 @@
  *   sktest=panic   init exits: Linux panics ("Attempted to kill init")
  *   sktest=plic    read the board's PLIC through /dev/mem (never mapped)
  *   sktest=clint   read the board's CLINT
+ *   sktest=tty     read a typed line from /dev/ttyS0 (the virtual 16550,
+ *                  taking its receive interrupt through the virtual PLIC)
+ *                  and write it back there
  *   sktest=beyond  read guest-physical 0x90000000, past its RAM (a
  *                  partition names no host address: whatever lies
  *                  outside its own map, a neighbour's RAM included,
  *                  is simply not there)
  */
 #define SYS_openat	56
+#define SYS_read	63
 #define SYS_write	64
 #define SYS_exit	93
 #define SYS_reboot	142
@@ -137,6 +141,28 @@ static void touch(ulong pa)
 	say("init: read ", *(volatile unsigned int *)va, " (must not happen)\n");
 }
 
+/* The 8250 driver with its interrupt: a line typed in, echoed back out. */
+static void tty(void)
+{
+	long fd = sys(SYS_openat, AT_FDCWD, (long)"/dev/ttyS0", O_RDWR, 0, 0, 0);
+	char line[80];
+	long n;
+
+	if (fd < 0) {
+		say("init: /dev/ttyS0: error ", -fd, "\n");
+		return;
+	}
+	sys(SYS_write, fd, (long)"tty: type a line\n", 17, 0, 0, 0);
+	for (int i = 0; i < 9; i++)
+		line[i] = "tty: got "[i];
+	n = sys(SYS_read, fd, (long)line + 9, sizeof(line) - 10, 0, 0, 0);
+	if (n <= 0) {
+		say("init: ttyS0 read: error ", -n, "\n");
+		return;
+	}
+	sys(SYS_write, fd, (long)line, 9 + n, 0, 0, 0);
+}
+
 static void child_dies(int cycle)
 {
 	long pid = sys(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
@@ -180,6 +206,8 @@ void init_main(long argc, char **argv, char **envp)
 	say("init: fp sum ", fp_work(), " after the child\n");
 	if (same(m, "fp"))
 		fp_long();
+	if (same(m, "tty"))
+		tty();
 	if (same(m, "plic"))
 		touch(0x0c000000);
 	else if (same(m, "clint"))

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """mkcpio.py OUT INIT - write the Linux partition's initramfs: a newc
-("070701") cpio archive holding /dev/console, /dev/mem and /init.
+("070701") cpio archive holding /dev/console, /dev/mem, /dev/ttyS0 and /init.
 
 Every field is fixed (owner 0, mtime 0, inode numbers in order), so the
 same init gives the same bytes, and so the same signature."""
@@ -29,7 +29,8 @@ def main():
         entry(1, "dev", S_IFDIR | 0o755, nlink=2),
         entry(2, "dev/console", S_IFCHR | 0o600, rdev=(5, 1)),
         entry(3, "dev/mem", S_IFCHR | 0o600, rdev=(1, 1)),
-        entry(4, "init", S_IFREG | 0o755, code),
+        entry(4, "dev/ttyS0", S_IFCHR | 0o600, rdev=(4, 64)),
+        entry(5, "init", S_IFREG | 0o755, code),
         entry(0, "TRAILER!!!", 0),
     ])
     blob += b"\0" * (-len(blob) % 512)

@@ -19,11 +19,15 @@
  * writes the audit record of a refusal.  The driver only translates its
  * answers into errno values.
  *
- * Doorbells arrive as the supervisor software interrupt: this Linux is
- * built without SMP, so the cpu-intc hands that interrupt to a handler
- * like any other local interrupt (an SMP Linux uses it for IPIs and would
- * need the virtual PLIC instead).  A reader also re-polls once a jiffy,
- * so a peer that never rings is still heard.
+ * Doorbells are interrupts.  With plic = true each channel node names
+ * its own source of the partition's virtual PLIC (interrupts-extended),
+ * and Linux's PLIC driver hands it to us like any device interrupt: a
+ * reader blocked on a queuing channel or a shared window sleeps until its
+ * doorbell rings, with no polling.  Without a PLIC the doorbells arrive
+ * as the supervisor software interrupt, which only a Linux built without
+ * SMP leaves to us; readers then also re-poll once a jiffy.  A sampling
+ * port has no events (a writer overwrites, it does not ring), and a
+ * writer waits for room, which rings nothing: those re-poll once a jiffy.
  */
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -37,6 +41,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
+#include <linux/of_irq.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -57,8 +62,11 @@ struct skchan {
 	u32 id, kind, dir, msg_size, depth;
 	u64 win_pa, win_size;
 	wait_queue_head_t wq;
+	int irq;		/* its doorbell's interrupt (virtual PLIC), or 0 */
 	struct mutex lock;	/* the hypercall buffers below */
 	int rang;		/* doorbell seen, not yet consumed */
+	u32 room;		/* send queue: slots known free (under lock) */
+	u32 doorbells;		/* interrupts taken for it, since boot */
 	void *buf;		/* msg_size bytes, guest-physical for the kernel */
 	struct sk_msg_info *info;
 	struct sk_chan_status *st;
@@ -108,7 +116,7 @@ static int sk_errno(long err)
 	case SK_ERR_TYPE:
 		return -EACCES;
 	case SK_ERR_PROTOCOL:
-		return -EPERM;
+		return -EPROTO;
 	case SK_ERR_RATE:
 		return -EBUSY;
 	case SK_ERR_BAD_CHANNEL:
@@ -161,7 +169,26 @@ static void sk_tick_fn(struct timer_list *t)
 	sk_wake_all();
 }
 
-/* A doorbell: which ports rang (the kernel clears them as it answers). */
+/* A receive port whose doorbell is an interrupt of its own: it waits for
+ * that alone (a sampling port has no events, a writer waits for room). */
+static bool sk_event_driven(struct skchan *c)
+{
+	return c->irq > 0 && c->dir == 2 && c->kind != 2;
+}
+
+/* Its own doorbell, from the virtual PLIC (the claim consumed it). */
+static irqreturn_t sk_chan_irq(int irq, void *cookie)
+{
+	struct skchan *c = cookie;
+
+	c->doorbells++;
+	WRITE_ONCE(c->rang, 1);
+	wake_up_interruptible(&c->wq);
+	return IRQ_HANDLED;
+}
+
+/* A doorbell without a PLIC: which ports rang (the kernel clears them as
+ * it answers). */
 static irqreturn_t sk_irq(int irq, void *cookie)
 {
 	long bits = 0;
@@ -170,8 +197,10 @@ static irqreturn_t sk_irq(int irq, void *cookie)
 	csr_clear(CSR_IP, IE_SIE);
 	sk_call(SK_FID_INFO, SK_INFO_NOTIFIED, 0, 0, 0, 0, &bits);
 	for (i = 0; i < sk_nchans; i++)
-		if ((unsigned long)bits >> sk_chans[i]->id & 1)
+		if ((unsigned long)bits >> sk_chans[i]->id & 1) {
+			sk_chans[i]->doorbells++;
 			WRITE_ONCE(sk_chans[i]->rang, 1);
+		}
 	sk_wake_all();
 	return IRQ_HANDLED;
 }
@@ -194,21 +223,55 @@ static int sk_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Room for one more message in a send queue?  Only this partition writes
+ * the queue and its reader only takes messages out, so room once seen
+ * stays room: the kernel is asked (one status call) only when the room
+ * last seen is used up.  Called with c->lock held.
+ */
+static int sk_room(struct skchan *c)
+{
+	if (c->kind != 1 || c->room)
+		return 1;
+	if (sk_status(c))
+		return 1;		/* let the send say what is wrong */
+	c->room = c->st->count < c->depth ? c->depth - c->st->count : 0;
+	return c->room != 0;
+}
+
+/*
+ * One message.  A full queue: O_NONBLOCK gets EAGAIN (the kernel's
+ * refusal, counted as a drop); otherwise the writer sleeps until there is
+ * room.  No doorbell says "room" (the reader's doorbell is for readers),
+ * so a blocked writer looks again once a jiffy, and never sends into a
+ * full queue: a blocking write is delayed, never counted as a drop.
+ */
 static ssize_t sk_write(struct file *file, const char __user *ubuf,
 			size_t count, loff_t *off)
 {
 	struct skfile *f = file->private_data;
 	struct skchan *c = f->c;
+	int block = !(file->f_flags & O_NONBLOCK);
 	long err;
 
+	for (;;) {
+		mutex_lock(&c->lock);
+		if (!block || count > c->msg_size || sk_room(c))
+			break;
+		mutex_unlock(&c->lock);
+		schedule_timeout_interruptible(1);
+		if (signal_pending(current))
+			return -ERESTARTSYS;	/* EINTR, or restarted */
+	}
 	/* Too long: still asked, so the kernel audits it (it never reads). */
-	mutex_lock(&c->lock);
 	if (count <= c->msg_size && copy_from_user(c->buf, ubuf, count)) {
 		mutex_unlock(&c->lock);
 		return -EFAULT;
 	}
 	err = sk_call(SK_FID_CHAN_SEND, c->id, __pa(c->buf), count, f->type, 0,
 		      NULL);
+	if (!err && c->room)
+		c->room--;
 	mutex_unlock(&c->lock);
 	return err ? sk_errno(err) : (ssize_t)count;
 }
@@ -254,6 +317,11 @@ static ssize_t sk_read(struct file *file, char __user *ubuf, size_t count,
 			return n;
 		if (n != SK_ERR_EMPTY || (file->f_flags & O_NONBLOCK))
 			return sk_errno(n);
+		if (sk_event_driven(c)) {	/* the doorbell wakes us */
+			if (wait_event_interruptible(c->wq, READ_ONCE(c->rang)))
+				return -ERESTARTSYS;
+			continue;
+		}
 		mod_timer(&sk_tick, jiffies + 1);
 		if (wait_event_interruptible_timeout(c->wq, READ_ONCE(c->rang),
 						     1) < 0)
@@ -268,7 +336,7 @@ static __poll_t sk_poll(struct file *file, poll_table *wait)
 
 	poll_wait(file, &c->wq, wait);
 	m = sk_ready(c);
-	if (!m)
+	if (!m && !sk_event_driven(c))
 		mod_timer(&sk_tick, jiffies + 1);
 	return m;
 }
@@ -309,6 +377,7 @@ static long sk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		s.last_valid = f->last.valid;
 		s.last_epoch = f->last.epoch;
 		s.last_fresh = f->last.fresh;
+		s.doorbells = READ_ONCE(c->doorbells);
 		return copy_to_user((void __user *)arg, &s, sizeof(s)) ?
 		       -EFAULT : 0;
 	}
@@ -396,6 +465,12 @@ static int __init sk_add(struct device_node *np)
 	err = misc_register(&c->misc);
 	if (err)
 		goto bad;
+	c->irq = irq_of_parse_and_map(np, 0);	/* 0: no interrupts property */
+	if (c->irq > 0 && request_irq(c->irq, sk_chan_irq, 0, c->node, c)) {
+		pr_warn("skchan: %s: doorbell interrupt %d refused\n", c->name,
+			c->irq);
+		c->irq = 0;
+	}
 	sk_chans[sk_nchans++] = c;
 	return 0;
 bad:
@@ -445,7 +520,7 @@ static int __init sk_init(void)
 		if (sk_nchans < SKCHAN_MAX)
 			sk_add(np);
 	of_node_put(chans);
-	if (sk_nchans)
+	if (sk_nchans && !sk_chans[0]->irq)	/* no PLIC: the soft interrupt */
 		sk_irq_init();
 	pr_info("skchan: %u channel(s)\n", sk_nchans);
 	return 0;

@@ -35,7 +35,7 @@ struct skchan_status {
 	__u32 last_valid;	/* sampling: age within the refresh period */
 	__u32 last_epoch;
 	__u32 last_fresh;	/* 1: this reader had not seen it before */
-	__u32 reserved;
+	__u32 doorbells;	/* its doorbell's interrupts taken since boot */
 };
 
 /* Type tag for the following writes on this open file (default 0). */

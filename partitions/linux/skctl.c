@@ -8,7 +8,10 @@
  * Linux hands unknown bootargs "key=value" to init as environment:
  *   gw=test N   the scenario run: N request/reply round trips (4 in
  *               flight, checked in order), each refusal and its errno,
- *               the sensor's sample and its age, then power off
+ *               a blocking write cut short by a signal, a stream of
+ *               blocks written faster than the keystore takes them
+ *               (blocking, then O_NONBLOCK), the protocol broken once
+ *               (flood), the sensor's sample and its age, then power off
  *   gw=window   the shared window "bulk": poll for its doorbell, read
  *               it, a refused writable mapping, a child's store killed
  *               by SIGSEGV, the next doorbell, then power off
@@ -17,8 +20,9 @@
  *   gw=attack   as test, then read the keystore's memory through
  *               /dev/mem: a contained guest fault, Linux stops
  *   otherwise   a console shell: "sign TEXT", "mac TEXT", "dump" (a type
- *               the policy forbids), "peek" (the keystore's memory),
- *               "sensor", "off"
+ *               the policy forbids), "flood" (requests without reading
+ *               the replies: the protocol refuses), "peek" (the
+ *               keystore's memory), "sensor", "off"
  */
 #include "skchan.h"
 #include "usys.h"
@@ -29,6 +33,8 @@
 #define SYS_write	64
 #define SYS_exit	93
 #define SYS_ppoll	73
+#define SYS_kill	129
+#define SYS_rt_sigaction	134
 #define SYS_reboot	142
 #define SYS_mmap	222
 #define SYS_clone	220
@@ -48,7 +54,9 @@
 #define EBADF		9
 #define EAGAIN		11
 #define EACCES		13
+#define EPROTO		71
 #define EMSGSIZE	90
+#define SIGUSR1		10
 
 typedef unsigned int uint;
 
@@ -175,6 +183,7 @@ static ulong msg_of(char *b, uint seq)
 /* n round trips, up to 4 requests in flight; replies must come in order. */
 static void round_trips(uint n)
 {
+	struct skchan_status st = { 0 };
 	uint sent = 0, got = 0, bad = 0;
 	struct gw_rep r;
 	ulong last = 0;
@@ -200,6 +209,11 @@ static void round_trips(uint n)
 	num(bad, 0);
 	out(" last mac ");
 	num(last, 1);
+	out("\n");
+	/* each answer woke the blocked read: the keystore rang, no polling */
+	sys(SYS_ioctl, rep_fd, SKCHAN_STATUS, (long)&st, 0, 0, 0);
+	out("skctl: rep doorbells ");
+	num(st.doorbells, 0);
 	out("\n");
 }
 
@@ -291,6 +305,172 @@ static void peek(void)
 	out("skctl: read ");
 	num(v, 1);
 	out(" (must not happen)\n");
+}
+
+/*
+ * A blocking write on a queue nobody reads (spill, full after
+ * refusals()) sleeps until a signal.  A child writes; this program
+ * signals it after 50 ms (SIGUSR1, a handler without SA_RESTART, set up
+ * before the child exists), so its write returns EINTR.
+ */
+struct ksigaction {
+	void (*handler)(int);
+	ulong flags;
+	ulong mask;
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static void interrupted(void)
+{
+	struct ksigaction sa = { on_signal, 0, 0 };
+	ulong v = 0;
+	int status = 0;
+	long fd, pid;
+
+	sys(SYS_rt_sigaction, SIGUSR1, (long)&sa, 0, 8, 0, 0);
+	pid = sys(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
+	if (pid == 0) {
+		fd = open_dev("/dev/sk/spill", O_RDWR);
+		said("blocking write to a full queue, a signal after 50 ms",
+		     sys(SYS_write, fd, (long)&v, sizeof(v), 0, 0, 0));
+		sys(SYS_exit, 0, 0, 0, 0, 0, 0);
+	}
+	sleep_ms(50);
+	sys(SYS_kill, pid, SIGUSR1, 0, 0, 0, 0);
+	sys(SYS_wait4, pid, (long)&status, 0, 0, 0, 0);
+}
+
+struct gw_blk {
+	uint seq;
+	uint last;
+	ulong value;
+};
+
+static long block(long fd, uint seq, uint last)
+{
+	struct gw_blk b = { seq, last, (ulong)seq * 7 };
+
+	return sys(SYS_write, fd, (long)&b, sizeof(b), 0, 0, 0);
+}
+
+static uint drops_of(long fd)
+{
+	struct skchan_status st;
+
+	st.drops = 0;
+	sys(SYS_ioctl, fd, SKCHAN_STATUS, (long)&st, 0, 0, 0);
+	return st.drops;
+}
+
+static ulong rd_time(void);
+
+/*
+ * Blocks faster than the keystore takes them (one per slot): n blocking
+ * writes, each waiting for room, none refused; then n tries with
+ * O_NONBLOCK in bursts of ten, refused with EAGAIN when full, each
+ * refusal a drop the kernel counts; then the last block.  Only accepted blocks get a
+ * number, so the keystore must see 0, 1, 2, ... with no gap.
+ */
+static void stream(uint n)
+{
+	long fd = open_dev("/dev/sk/stream", O_RDWR);
+	long nb = open_dev("/dev/sk/stream", O_RDWR | O_NONBLOCK);
+	uint seq = 0, refused = 0, other = 0, d0;
+	ulong t0 = rd_time();
+	long r;
+
+	if (fd < 0 || nb < 0)
+		return;
+	for (uint i = 0; i < n; i++)
+		if (block(fd, seq, 0) > 0)
+			seq++;
+		else
+			other++;
+	d0 = drops_of(fd);
+	out("skctl: stream blocking sent ");
+	num(seq, 0);
+	out(" refused ");
+	num(other, 0);
+	out(" drops ");
+	num(d0, 0);
+	out(" ticks ");
+	num(rd_time() - t0, 0);
+	out("\n");
+	for (uint i = 0; i < n; i++) {
+		if (i % 10 == 9)
+			sleep_ms(10);	/* the keystore takes a few meanwhile */
+		r = block(nb, seq, 0);
+		if (r > 0)
+			seq++;
+		else if (r == -EAGAIN)
+			refused++;
+		else
+			other++;
+	}
+	out("skctl: stream nonblocking tried ");
+	num(n, 0);
+	out(" sent ");
+	num(seq - n, 0);
+	out(" eagain ");
+	num(refused, 0);
+	out(" other ");
+	num(other, 0);
+	out(" drops ");
+	num(drops_of(fd) - d0, 0);
+	out("\n");
+	said("stream last block", block(fd, seq, 1));
+	out("skctl: stream total ");
+	num(seq + 1, 0);
+	out("\n");
+}
+
+/*
+ * Break the protocol: requests without reading the replies.  The
+ * keystore answers four (rep is then full) and stops taking requests;
+ * four more wait unanswered; the next is one too many: EPROTO.  Then
+ * every reply is read, in order, and the keystore serves a correct
+ * request as before.
+ */
+static void flood(uint seq)
+{
+	uint sent = 0, bad = 0;
+	struct gw_rep rp;
+	char b[16];
+	long r = 0;
+
+	while (sent < 12) {
+		r = ask(1, seq + sent, b, msg_of(b, seq + sent));
+		if (r < 0)
+			break;
+		sent++;
+	}
+	out("skctl: flood accepted ");
+	num(sent, 0);
+	out("\n");
+	said("flood: one request too many", r);
+	for (uint i = 0; i < sent; i++)
+		if (sys(SYS_read, rep_fd, (long)&rp, sizeof(rp), 0, 0, 0) !=
+		    sizeof(rp) || rp.seq != seq + i)
+			bad++;
+	out("skctl: flood replies ");
+	num(sent, 0);
+	out(" out of order or lost ");
+	num(bad, 0);
+	out("\n");
+	r = ask(2, seq + sent, "after", 5);
+	if (r > 0)
+		r = sys(SYS_read, rep_fd, (long)&rp, sizeof(rp), 0, 0, 0);
+	if (r > 0) {
+		out("skctl: after the flood: mac ");
+		num(rp.mac, 1);
+		out("\n");
+	} else {
+		said("after the flood", r);
+	}
 }
 
 struct pollfd {
@@ -445,6 +625,9 @@ static void shell(long sensor)
 			out("\n");
 		} else if (prefix(line, "dump")) {
 			said("ask the keystore to dump its key", ask(3, seq, "", 0));
+		} else if (prefix(line, "flood")) {
+			flood(seq);
+			seq += 16;
 		} else if (prefix(line, "peek")) {
 			peek();
 		} else if (prefix(line, "sensor")) {
@@ -452,7 +635,7 @@ static void shell(long sensor)
 		} else if (prefix(line, "off")) {
 			halt();
 		} else if (n) {
-			out("commands: sign TEXT, mac TEXT, dump, peek, sensor, off\n");
+			out("commands: sign TEXT, mac TEXT, dump, flood, peek, sensor, off\n");
 		}
 	}
 }
@@ -489,6 +672,9 @@ void skctl_main(long argc, char **argv, char **envp)
 		mode++;
 	round_trips(*mode ? (uint)atou(mode + 1) : 2000);
 	refusals();
+	interrupted();
+	stream(100);
+	flood(100000);
 	sleep_ms(100);		/* the sensor has stopped: its sample goes stale */
 	sample(sensor);
 	if (attack)

@@ -14,6 +14,7 @@
 #include "sk/part.h"
 #include "sk/sched.h"
 #include "sk/verify.h"
+#include "sk/vplic.h"
 #include "sk/vuart.h"
 
 /* Not in .bss: only the partitions that exist are initialised. */
@@ -161,6 +162,7 @@ void part_boot_all(void)
 		}
 		vcpu_reset(&p->vcpu, p->desc, p->vcpu.hgatp);
 		vuart_reset(p);
+	vplic_reset(p);
 		chan_clear_windows(p);		/* its windows start cleared */
 		p->state = PART_READY;
 		live += part_scheduled(p->desc);
@@ -283,6 +285,7 @@ void part_reload_step(struct part *p, uint64_t deadline)
 	}
 	vcpu_reset(&p->vcpu, p->desc, p->vcpu.hgatp);
 	vuart_reset(p);
+	vplic_reset(p);
 	chan_part_restarted(p);
 	p->state = PART_READY;
 	p->restarts++;

@@ -18,6 +18,7 @@
 #include "sk/console.h"
 #include "sk/hm.h"
 #include "sk/sched.h"
+#include "sk/vplic.h"
 
 struct hart sk_harts[SK_MAX_HARTS];
 int sk_has_sstc;
@@ -295,26 +296,29 @@ void sched_yield(struct hart *h)
 	h->yielded = 1;
 }
 
+/* Doorbells rung for p while it was away (a partition without a PLIC). */
+static inline uint64_t doorbell_virq(struct part *p)
+{
+	return __atomic_load_n(&p->notify_pending, __ATOMIC_RELAXED) &&
+	       (p->doorbell_armed || p->desc->hedeleg != SK_HEDELEG_OS) ?
+	       1UL << IRQ_VS_SOFT : 0;
+}
+
 /*
- * Enter next (chosen, its slot begun and its timer armed): the virtual
- * interrupts it has due, and the CSR half of the world switch if it is
+ * Enter next (chosen, its slot begun and its timer armed) with virq, the
+ * virtual interrupts that became due while it was away (its doorbells,
+ * or its virtual PLIC's), and the CSR half of the world switch if it is
  * not the vcpu loaded.  Returns what trap.S expects (the vcpu, and flags
  * on its low bits); the switch is a tail call, so no stack frame here.
  */
 static __attribute__((noinline)) struct vcpu *sched_enter(struct hart *h,
 							   struct part *next,
-							   uint64_t flags)
+							   uint64_t flags,
+							   uint64_t virq)
 {
 	struct part *from = h->loaded;
-	uint64_t virq;
 
-	/*
-	 * Virtual interrupts that became due while it was away: doorbells
-	 * rung for it, and (without Sstc) a timer deadline that has passed.
-	 */
-	virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) &&
-	       (next->doorbell_armed || next->desc->hedeleg != SK_HEDELEG_OS) ?
-	       1UL << IRQ_VS_SOFT : 0;
+	/* ... and (without Sstc) a timer deadline that has passed. */
 	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
 		virq |= 1UL << IRQ_VS_TIMER;
 	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
@@ -336,7 +340,8 @@ static __attribute__((noinline)) struct vcpu *sched_enter(struct hart *h,
 /*
  * The common case, a slot boundary with nothing special about it: the
  * current slot is over and the next one belongs to a partition that is
- * ready, has no watchdog and no console lines waiting, on a hart with
+ * ready, has no watchdog, no console lines waiting and no virtual PLIC
+ * (whose state takes calls to read), on a hart with
  * Sstc and no guard (quick_until: 0 otherwise, else the time the system
  * stops, or never).  Begins that slot, arms its stop and returns its
  * partition, exactly as sched_pick() would; or returns NULL, having
@@ -357,7 +362,8 @@ static inline struct part *sched_boundary(struct hart *h, uint64_t now)
 	if (s->part < 0 || now < start || now >= end)
 		return NULL;
 	p = part_get((uint32_t)s->part);
-	if (p->state != PART_READY || p->desc->watchdog || !cons_idle(p))
+	if (p->state != PART_READY || p->desc->watchdog || !cons_idle(p) ||
+	    vplic_on(p))
 		return NULL;
 	if (fs != h->frame_start) {
 		h->frame_start = fs;
@@ -378,7 +384,7 @@ static __attribute__((noinline, cold)) struct vcpu *sched_slow(struct hart *h,
 							  uint64_t now)
 {
 	struct part *next;
-	uint64_t flags;
+	uint64_t flags, virq;
 
 	while (!(next = sched_pick(h, now))) {
 		/* Idle time is the console's: queued lines that fit. */
@@ -390,6 +396,15 @@ static __attribute__((noinline, cold)) struct vcpu *sched_slow(struct hart *h,
 	/* Off the exact path: its own queued lines, in its own time. */
 	if (!h->sync_at)
 		cons_drain(next);
+	/*
+	 * Virtual interrupts that became due while it was away: doorbells
+	 * rung for it, or input for its UART.  Before the exact wait: a
+	 * PLIC's sources may look at the board UART.
+	 */
+	if (vplic_on(next))	/* its doorbells and UART: the virtual PLIC */
+		virq = vplic_virq(next);
+	else
+		virq = doorbell_virq(next);
 	flags = 0;
 	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
 		/* Idle time before the boundary is the console's. */
@@ -399,7 +414,7 @@ static __attribute__((noinline, cold)) struct vcpu *sched_slow(struct hart *h,
 		next->vcpu.sync_stop = h->stop_at;
 		flags = VCPU_SYNC;
 	}
-	return sched_enter(h, next, flags);
+	return sched_enter(h, next, flags, virq);
 }
 
 /*
@@ -414,7 +429,7 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 
 	if (!next)
 		return sched_slow(h, now);
-	return sched_enter(h, next, 0);
+	return sched_enter(h, next, 0, doorbell_virq(next));
 }
 
 /*

@@ -7,7 +7,7 @@
 #include "arch/csr.h"
 #include "sk/hm.h"
 #include "sk/sched.h"
-#include "sk/vuart.h"
+#include "sk/mmio.h"
 #include "sk_abi.h"
 #include "vsbi.h"
 
@@ -25,8 +25,8 @@ static __attribute__((noinline)) struct vcpu *trap_fault(struct part *p,
 	if (cause == EXC_INST_GUEST_PAGE || cause == EXC_LOAD_GUEST_PAGE ||
 	    cause == EXC_STORE_GUEST_PAGE)
 		gpa = csr_read(htval) << 2 | (csr_read(stval) & 3);
-	/* Its virtual UART: trap.S saves the full frame, then vuart_trap(). */
-	if (cause != EXC_INST_GUEST_PAGE && vuart_hit(p, gpa))
+	/* Its emulated devices: trap.S saves the full frame, then mmio_trap(). */
+	if (cause != EXC_INST_GUEST_PAGE && mmio_hit(p, gpa))
 		return (struct vcpu *)((uintptr_t)&p->vcpu | VCPU_MMIO);
 	/* An OS's process reading a withheld counter: SIGILL, its business. */
 	if (cause == EXC_VIRTUAL_INST &&

@@ -5,28 +5,23 @@
  *
  * Unmodified guests (U-Boot, Linux's 8250 driver) want a UART, not a
  * hypercall.  The partition's page at guest-physical 0x10000000 is never
- * mapped in its G-stage table, so every access to it is a guest-page
- * fault.  sk_trap() recognises the page and returns with VCPU_MMIO;
- * trap.S then saves the guest's callee-saved registers too (the fast
- * path keeps them live in the hart's registers) and calls vuart_trap()
- * with the whole register file in the vcpu.  We read the faulting
- * instruction, decode it, act on the register and step over it.
+ * mapped in its G-stage table: every access traps, and mmio.c decodes
+ * it and hands it to vuart_access().
  *
  * Registers are one byte wide at offsets 0..7 (reg-shift 0).  An
  * aligned access of 1, 2, 4 or 8 bytes at offset o acts on register o
  * alone (loads zero-extend it, lb sign-extends, stores take the low
  * byte); anything else in the page - other offsets, misaligned or
  * spanning accesses, FP and atomic instructions - is a contained fault.
+ * With plic = true its interrupt line is the virtual PLIC's source 1.
  *
  * The work per access (or console-input call) is bounded: at most one
  * console line is written (as for a DBCN call) and at most RX_FILL
  * bytes are taken from the board UART, well inside the guard.
  */
-#include "arch/csr.h"
 #include "sk/console.h"
-#include "sk/hm.h"
 #include "sk/lib.h"
-#include "sk/sched.h"
+#include "sk/mmio.h"
 #include "sk/vuart.h"
 
 /* 16550 register offsets and bits (what guests program). */
@@ -241,120 +236,26 @@ static int reg_write(struct part *p, unsigned r, uint8_t val)
 	return 0;
 }
 
-/* One decoded load or store. */
-struct mmio_op {
-	uint8_t store;
-	uint8_t width;		/* bytes */
-	uint8_t sign;		/* the load sign-extends */
-	uint8_t reg;		/* rd of a load, rs2 of a store */
-	uint8_t len;		/* instruction length in bytes */
-};
-
 /*
- * The integer loads and stores, full (opcodes LOAD, STORE) and
- * compressed (c.lw c.ld c.sw c.sd, c.lwsp c.ldsp c.swsp c.sdsp).
- * FP loads and stores, atomics and anything else return 0.
+ * One access at offset off of its page (mmio.c decoded it).  An aligned
+ * access of 1, 2, 4 or 8 bytes at offset o acts on register o alone.
  */
-static int decode(uint32_t in, struct mmio_op *op)
+int vuart_access(struct part *p, uint64_t off, unsigned width, int store,
+		 uint64_t *val)
 {
-	uint32_t f3;
-
-	if ((in & 3) == 3) {
-		f3 = (in >> 12) & 7;
-		op->len = 4;
-		if ((in & 0x7f) == 0x03 && f3 != 7) {	/* lb lh lw ld lbu lhu lwu */
-			op->store = 0;
-			op->width = 1 << (f3 & 3);
-			op->sign = !(f3 & 4);
-			op->reg = (in >> 7) & 31;
-			return 1;
-		}
-		if ((in & 0x7f) == 0x23 && f3 <= 3) {	/* sb sh sw sd */
-			op->store = 1;
-			op->width = 1 << f3;
-			op->sign = 0;
-			op->reg = (in >> 20) & 31;
-			return 1;
-		}
-		return 0;
-	}
-	f3 = (in >> 13) & 7;
-	op->len = 2;
-	op->sign = 1;
-	op->width = f3 & 1 ? 8 : 4;	/* x1x: word, x11: double */
-	op->store = f3 >= 6;
-	if ((f3 & 6) != 2 && (f3 & 6) != 6)
-		return 0;		/* c.fld c.fsd, c.addi4spn ... */
-	switch (in & 3) {
-	case 0:				/* c.lw c.ld c.sw c.sd: x8..x15 */
-		op->reg = 8 + ((in >> 2) & 7);
-		return 1;
-	case 2:				/* c.lwsp c.ldsp, c.swsp c.sdsp */
-		op->reg = op->store ? (in >> 2) & 31 : (in >> 7) & 31;
-		return op->store || op->reg;	/* c.lwsp x0 is reserved */
-	}
-	return 0;
+	if (off % width || off + width > UART_NREGS)
+		return MMIO_FAULT;
+	if (store)
+		return reg_write(p, off, (uint8_t)*val) ? MMIO_RETRY : MMIO_OK;
+	*val = reg_read(p, off);
+	return MMIO_OK;
 }
 
-/*
- * The instruction that faulted: htinst when the hart gives a transformed
- * instruction (bit 0 set; bit 1 clear for a compressed original),
- * otherwise read from guest memory at sepc with hlvx.hu, which walks the
- * guest's own page tables with execute permission, as the fetch did.
- * Returns its length, 0 if it cannot be read.
- */
-static unsigned fetch(struct vcpu *v, uint32_t *in)
+/* Its interrupt line (the virtual PLIC's source 1): level, as a 16550's. */
+int vuart_irq(struct part *p)
 {
-	uint64_t tinst = csr_read(htinst);
-	long lo, hi;
+	struct vuart *u = &p->uart;
 
-	if (tinst & 1) {
-		*in = (uint32_t)tinst | 2;
-		return tinst & 2 ? 4 : 2;
-	}
-	lo = vuart_fetch16(v->sepc);
-	if (lo < 0)
-		return 0;
-	if ((lo & 3) != 3) {
-		*in = (uint32_t)lo;
-		return 2;
-	}
-	hi = vuart_fetch16(v->sepc + 2);
-	if (hi < 0)
-		return 0;
-	*in = (uint32_t)lo | (uint32_t)hi << 16;
-	return 4;
-}
-
-struct vcpu *vuart_trap(struct vcpu *v)
-{
-	struct part *p = (struct part *)v;
-	uint64_t cause = csr_read(scause), tval = csr_read(stval);
-	uint64_t gpa = csr_read(htval) << 2 | (tval & 3);
-	unsigned off = gpa & (SK_PAGE_SIZE - 1), len;
-	struct mmio_op op;
-	uint32_t in;
-
-	/* Read every CSR above before fetch(): a failed read clobbers them. */
-	len = fetch(v, &in);
-	if (!len || !decode(in, &op) ||
-	    op.store != (cause == EXC_STORE_GUEST_PAGE) ||
-	    off % op.width || off + op.width > UART_NREGS ||
-	    (tval & (SK_PAGE_SIZE - 1)) != off) {
-		hm_fault(p, cause, tval, gpa);
-		return sched_run(this_hart(p));
-	}
-	if (op.store) {
-		if (reg_write(p, off, op.reg ? (uint8_t)v->x[op.reg] : 0))
-			return v;	/* sepc unchanged: the store runs again */
-	} else {
-		uint64_t val = reg_read(p, off);
-
-		if (op.sign && op.width == 1)
-			val = (uint64_t)(int64_t)(int8_t)val;
-		if (op.reg)		/* a load into x0 only has its effect */
-			v->x[op.reg] = val;
-	}
-	v->sepc += len;
-	return v;
+	return ((u->ier & IER_THRI) && u->thri) ||
+	       ((u->ier & IER_RDI) && rx_ready(p));
 }

@@ -29,6 +29,7 @@ MSG_MAX = 4096
 DEPTH_MAX = 1024
 WINDOW_MAX = 16 * u.MIB
 MAX_PORTS = 64          # a partition's doorbells fit one 64-bit mask
+PLIC_PORTS = 62         # with plic: sources 2..63 (1 is the UART) in one mask
 AUDIT_NAME = "audit"
 AUDIT_MSG = 24          # sizeof(struct sk_audit_rec)
 
@@ -99,6 +100,11 @@ def check_channels(diag, doc, parts, system):
         if len(p.ports) > MAX_PORTS:
             diag.error(("partition", p.id), "%s: %d channels: at most %d per partition"
                        % (p.label, len(p.ports), MAX_PORTS),
+                       "split the partition or merge channels")
+        elif getattr(p, "plic", False) and len(p.ports) > PLIC_PORTS:
+            diag.error(("partition", p.id, "plic"),
+                       "%s: %d channels: its virtual PLIC has interrupts for at most %d"
+                       % (p.label, len(p.ports), PLIC_PORTS),
                        "split the partition or merge channels")
     _check_budget(diag, chans, system)
     return chans

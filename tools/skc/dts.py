@@ -38,7 +38,7 @@ def render(template, system, part, channels=()):
         isa=u.GUEST_ISA.get(system.board or "qemu-virt", u.GUEST_ISA["qemu-virt"]),
         chosen=_render_chosen(part),
         channels=_render_channels(part, channels))
-    return text + _render_uart(part)
+    return text + _render_uart(part) + _render_plic(part)
 
 
 def _render_chosen(part):
@@ -80,6 +80,9 @@ def _render_channels(part, channels):
                 port.win_gpa >> 32, port.win_gpa & 0xffffffff,
                 c.size >> 32, c.size & 0xffffffff)
             s += "\t\t\tread-only;\n" if port.dir == "receive" else ""
+        if getattr(part, "plic", False):        # its doorbell
+            s += "\t\t\tinterrupts-extended = <&vplic %d>;\n" % (
+                PLIC_SRC_DOORBELL + i)
         s += "\t\t};\n"
     return s + "\t};\n"
 
@@ -106,8 +109,37 @@ def _render_uart(part):
             "\t\tserial@%x {\n\t\t\tcompatible = \"ns16550a\";\n"
             "\t\t\treg = <0x0 0x%x 0x0 0x100>;\n"
             "\t\t\tclock-frequency = <%d>;\n"
-            "\t\t\treg-shift = <0>;\n\t\t\treg-io-width = <1>;\n"
-            "\t\t};\n\t};\n};\n" % (node, node, UART_BASE, UART_BASE, UART_CLOCK))
+            "\t\t\treg-shift = <0>;\n\t\t\treg-io-width = <1>;\n%s"
+            "\t\t};\n\t};\n};\n" % (
+                node, node, UART_BASE, UART_BASE, UART_CLOCK,
+                "\t\t\tinterrupts-extended = <&vplic %d>;\n" % PLIC_SRC_UART
+                if getattr(part, "plic", False) else ""))
+
+
+# The virtual PLIC (sepkernel/core/vplic.c): QEMU virt's address, one
+# context (the hart's supervisor external interrupt, cpu-intc line 9).
+# Source 1 is the virtual UART, source 2 + i the doorbell of grant i.
+PLIC_BASE = 0x0c000000
+PLIC_SIZE = 0x4000000
+PLIC_SRC_UART = 1
+PLIC_SRC_DOORBELL = 2
+
+
+def _render_plic(part):
+    """With plic = true: a sifive,plic-1.0.0 node that Linux drives as is."""
+    if not getattr(part, "plic", False):
+        return ""
+    ndev = PLIC_SRC_DOORBELL + len(getattr(part, "ports", [])) - 1
+    return ("\n/ {\n\tsoc {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n"
+            "\t\tcompatible = \"simple-bus\";\n\t\tranges;\n\n"
+            "\t\tvplic: interrupt-controller@%x {\n"
+            "\t\t\tcompatible = \"sifive,plic-1.0.0\";\n"
+            "\t\t\treg = <0x0 0x%x 0x0 0x%x>;\n"
+            "\t\t\t#address-cells = <0>;\n\t\t\t#interrupt-cells = <1>;\n"
+            "\t\t\tinterrupt-controller;\n"
+            "\t\t\tinterrupts-extended = <&cpu0_intc 9>;\n"
+            "\t\t\triscv,ndev = <%d>;\n"
+            "\t\t};\n\t};\n};\n" % (PLIC_BASE, PLIC_BASE, PLIC_SIZE, ndev))
 
 
 def compile_dts(text):

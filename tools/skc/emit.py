@@ -260,6 +260,7 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
             ("nports", len(p.ports)),
             ("ports", "sk_ports_%d" % p.id if p.ports else "0"),
             ("uart", int(bool(p.uart))),
+            ("plic", int(bool(p.plic))),
         ]
         out.append("\t[%d] = {\n" % p.id)
         out.extend("\t\t.%s = %s,\n" % (k, v) for k, v in fields)
@@ -276,14 +277,16 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
                "\t.nprotos = %d,\n\t.protos = %s,\n"
                "\t.console_input = %d,\n"
-               "\t.line_ticks = %dUL,\n};\n\n" %
+               "\t.line_ticks = %dUL,\n\t.devices = %d,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
                 "sk_chans" if chans else "0", audit, len(protos),
                 "sk_protos" if protos else "0",
                 next((p.id + 1 for p in parts if p.name == system.console_input), 0),
-                bounds.LINE_TICKS[system.console]))
+                bounds.LINE_TICKS[system.console],
+                (1 if any(p.uart for p in parts) else 0) |
+                (2 if any(p.plic for p in parts) else 0)))
 
     pages = sum(layout.pool_pages(p) for p in parts)
     out.append("/* G-stage tables: per partition a 16 KiB root, then one page per\n"

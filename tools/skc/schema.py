@@ -20,7 +20,7 @@ REJECT_ACTIONS = ("continue", "halt")
 PART_KEYS = ("name", "image", "memory", "hart", "on_fault", "max_restarts",
              "restart_window", "watchdog", "critical", "system_rights",
              "allow_unscheduled", "phys", "args", "uart", "load", "initrd",
-             "bootargs", "delegate_faults")
+             "bootargs", "delegate_faults", "plic")
 BOOTARGS_MAX = 1024
 FAULT_ACTIONS = ("halt", "restart")
 
@@ -69,6 +69,7 @@ class Partition:
     system_rights: bool = False
     allow_unscheduled: bool = False
     uart: bool = False          # a virtual 16550 at guest-physical 0x10000000
+    plic: bool = False          # a virtual PLIC at guest-physical 0x0c000000
     phys: int = None
     args: dict = field(default_factory=dict)
     args_ok: bool = True
@@ -405,7 +406,8 @@ def _check_partition(diag, i, t, system):
     p.watchdog = _ok(sec.in_range(
         "watchdog", sec.get("watchdog", "int", default=0), 0, u.U32_MAX,
         "use a count of major frames from 0 (no watchdog) to %d" % u.U32_MAX))
-    for key in ("critical", "system_rights", "allow_unscheduled", "uart"):
+    for key in ("critical", "system_rights", "allow_unscheduled", "uart",
+                "plic"):
         setattr(p, key, _ok(sec.get(key, "bool", default=False)))
 
     phys = sec.get("phys", u.parse_addr, default=None)

@@ -100,6 +100,7 @@ void *sk_window(const char *name, size_t *size);	/* shared window, NULL (and a l
 void sk_irq_init(void);				/* install the vector, enable */
 void sk_on_timer(void);				/* weak: override to handle */
 void sk_on_notify(void);			/* weak: override to handle */
+void sk_on_external(void);			/* weak: its virtual PLIC (plic = true) */
 
 int main(void);
 

@@ -8,13 +8,13 @@
  * sstatus/hstatus (SPP, SPV: where the next sret goes) are put back,
  * since a trap taken here in HS-mode has overwritten them.
  *
- * long vuart_fetch16(uint64_t gva): the halfword, or -1.
+ * long mmio_fetch16(uint64_t gva): the halfword, or -1.
  */
 	.option	arch, +h
 	.section .text
-	.globl	vuart_fetch16
+	.globl	mmio_fetch16
 	.balign	4
-vuart_fetch16:
+mmio_fetch16:
 	csrr	t0, stvec
 	csrr	t1, sstatus
 	csrr	t2, hstatus

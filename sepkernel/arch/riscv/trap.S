@@ -13,7 +13,7 @@
  * preserves s0-s11, gp and tp, they still hold the guest's values when
  * sk_trap returns, so a hypercall that resumes the same vcpu never
  * touches them.  Only a world switch stores them into the old vcpu and
- * loads the new one's, and only an access to a virtual UART (VCPU_MMIO,
+ * loads the new one's, and only an access to an emulated device (VCPU_MMIO,
  * whose emulator may read or write any register) spills them for C.
  */
 #include "arch/vcpu.h"
@@ -126,7 +126,7 @@ sk_trap_entry:
 	sret
 
 /*
- * A vcpu returned with flags: exact entry (VCPU_SYNC), a virtual UART
+ * A vcpu returned with flags: exact entry (VCPU_SYNC), an emulated device
  * access (VCPU_MMIO), or a switch away from a reset vcpu (VCPU_DISCARD),
  * whose registers are not worth saving.
  */
@@ -139,9 +139,9 @@ sk_trap_entry:
 	j	.Lload
 
 /*
- * A guest access to its virtual UART (VCPU_MMIO): the emulator may read
+ * A guest access to an emulated device (VCPU_MMIO): the emulator may read
  * or write any general register, so store the callee-saved half too,
- * call vuart_trap(), and load them back (it may have written one)
+ * call mmio_trap(), and load them back (it may have written one)
  * before going on as after sk_trap().  Only this path pays for it.
  */
 .Lmmio:
@@ -160,7 +160,7 @@ sk_trap_entry:
 	sd	s10, VCPU_X(26)(t1)
 	sd	s11, VCPU_X(27)(t1)
 	mv	a0, t1
-	call	vuart_trap
+	call	mmio_trap
 	csrr	t1, sscratch
 	ld	gp, VCPU_X(3)(t1)
 	ld	tp, VCPU_X(4)(t1)

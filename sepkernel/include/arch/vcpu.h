@@ -53,8 +53,8 @@ struct vcpu {
 #define VCPU_DISCARD	1UL
 /* ... and this bit when it must be entered at exactly vcpu->sync_at. */
 #define VCPU_SYNC	2UL
-/* ... and this one when its fault was an access to its virtual UART:
- * trap.S saves the whole frame and calls vuart_trap() (core/vuart.c). */
+/* ... and this one when its fault was an access to an emulated device:
+ * trap.S saves the whole frame and calls mmio_trap() (core/mmio.c). */
 #define VCPU_MMIO	4UL
 
 /* What trap.S needs to spot the null hypercall (checked in trap.c). */

@@ -19,6 +19,17 @@ struct vuart {
 	uint32_t idle_polls;	/* empty receiver polls since its last output */
 };
 
+/*
+ * Its virtual PLIC (core/vplic.c), one context: source 1 is the UART,
+ * source 2 + i the doorbell of port i; one bit per source.
+ */
+struct vplic {
+	uint8_t prio[64];	/* 0 (never) .. 7 */
+	uint64_t enable;
+	uint64_t claimed;	/* claimed, not yet completed */
+	uint32_t threshold;
+};
+
 #define SK_LINE_MAX	160
 
 enum part_state {
@@ -62,6 +73,7 @@ struct part {
 	char line[SK_LINE_MAX];
 	struct cons_q cq;	/* finished lines waiting for the console */
 	struct vuart uart;	/* with [partition] uart = true */
+	struct vplic plic;	/* with [partition] plic = true */
 };
 
 extern struct part sk_part_table[];

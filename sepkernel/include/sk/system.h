@@ -14,6 +14,8 @@
 #define SK_GUEST_DTB_BASE	0x7fe00000UL	/* its device tree, read-only */
 #define SK_GUEST_WIN_BASE	0xc0000000UL	/* shared channel windows */
 #define SK_GUEST_UART_BASE	0x10000000UL	/* virtual 16550, never mapped */
+#define SK_GUEST_PLIC_BASE	0x0c000000UL	/* virtual PLIC, never mapped */
+#define SK_GUEST_PLIC_SIZE	0x04000000UL
 
 #define SK_PAGE_SIZE		4096UL
 
@@ -178,6 +180,7 @@ struct sk_part_desc {
 	const struct sk_port *ports;
 
 	uint8_t uart;		/* a virtual 16550 at SK_GUEST_UART_BASE */
+	uint8_t plic;		/* a virtual PLIC at SK_GUEST_PLIC_BASE */
 };
 
 /* One slot of a hart's cyclic plan; times in timer ticks from frame start. */
@@ -215,7 +218,16 @@ struct sk_system {
 	uint32_t console_input;	/* 1 + id of the partition the board UART's
 				 * input goes to, 0 = none */
 	uint64_t line_ticks;	/* bound on writing one console line, ticks */
+	/*
+	 * The emulated devices any partition has (SK_DEV_*): a constant
+	 * that LTO folds, so a system without them carries none of their
+	 * code.  Each partition's own uart and plic still decide.
+	 */
+	uint8_t devices;
 };
+
+#define SK_DEV_UART	1
+#define SK_DEV_PLIC	2
 
 extern const struct sk_system sk_system;
 

@@ -10,20 +10,15 @@
 #include <stdint.h>
 #include "sk/part.h"
 
-/* The guest-page fault was an access to p's virtual UART page? */
-static inline int vuart_hit(const struct part *p, uint64_t gpa)
-{
-	return p->desc->uart && (gpa >> 12) == (SK_GUEST_UART_BASE >> 12);
-}
-
-/* Emulate the load or store that faulted (trap.S, full frame saved). */
-struct vcpu *vuart_trap(struct vcpu *v);
+/* One decoded access at offset off (mmio.c): MMIO_OK, _RETRY or _FAULT. */
+int vuart_access(struct part *p, uint64_t off, unsigned width, int store,
+		 uint64_t *val);
+/* Its interrupt line: receive data or transmitter empty, as enabled. */
+int vuart_irq(struct part *p);
 void vuart_reset(struct part *p);
 /* Console input: one byte or -1; up to n bytes into buf. */
 int vuart_getchar(struct part *p);
 size_t vuart_read(struct part *p, char *buf, size_t n);
-/* Read one halfword of guest code with hlvx.hu; -1 if that faults. */
-long vuart_fetch16(uint64_t gva);
 /* The board UART's receiver: a byte, or -1 (drivers/uart_ns16550.c). */
 int uart_getc(void);
 
