@@ -241,7 +241,7 @@ static __attribute__((noinline)) int sk_recv_call(struct part *p,
  * sepkernel's own extension.  The null hypercall (SK_FID_NOP) never gets
  * here: trap.S answers it before saving a register.
  */
-static int sk_call(struct part *p, struct vcpu *v)
+static __attribute__((noinline)) int sk_call(struct part *p, struct vcpu *v)
 {
 	uint64_t *a = &v->x[10];
 

@@ -306,8 +306,8 @@ static inline uint64_t doorbell_virq(struct part *p)
 
 /*
  * Enter next (chosen, its slot begun and its timer armed) with virq, the
- * virtual interrupts that became due while it was away (its doorbells,
- * or its virtual PLIC's), and the CSR half of the world switch if it is
+ * virtual interrupts that became due while it was away (its doorbells or
+ * its virtual PLIC's, and without Sstc its timer), and the CSR half of the world switch if it is
  * not the vcpu loaded.  Returns what trap.S expects (the vcpu, and flags
  * on its low bits); the switch is a tail call, so no stack frame here.
  */
@@ -318,9 +318,6 @@ static __attribute__((noinline)) struct vcpu *sched_enter(struct hart *h,
 {
 	struct part *from = h->loaded;
 
-	/* ... and (without Sstc) a timer deadline that has passed. */
-	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
-		virq |= 1UL << IRQ_VS_TIMER;
 	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
 	if (next == from && !h->discard) {
 		if (virq)
@@ -414,6 +411,9 @@ static __attribute__((noinline, cold)) struct vcpu *sched_slow(struct hart *h,
 		next->vcpu.sync_stop = h->stop_at;
 		flags = VCPU_SYNC;
 	}
+	/* ... and (without Sstc) a timer deadline that has passed. */
+	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
+		virq |= 1UL << IRQ_VS_TIMER;
 	return sched_enter(h, next, flags, virq);
 }
 
