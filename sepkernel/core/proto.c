@@ -135,8 +135,10 @@ int proto_try_move(const struct sk_chan_desc *c, uint64_t type)
 
 	if (!d || pr->trace)
 		return 0;
-	return __atomic_compare_exchange_n(word, &cur, cur + d, 0,
-					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	PROTO_CAS(word, cur, cur + d, busy);
+	return 1;
+busy:
+	return 0;			/* the other side moved it first */
 }
 
 /*
