@@ -22,7 +22,7 @@ static volatile uint32_t go;		/* partitions loaded: harts may run */
 
 extern void sk_secondary_entry(void);
 
-static void enter_first(unsigned hartid) __attribute__((noreturn, cold));
+static void enter_first(unsigned hartid) __attribute__((noreturn));
 static void enter_first(unsigned hartid)
 {
 	struct hart *h = &sk_harts[hartid];
@@ -31,11 +31,7 @@ static void enter_first(unsigned hartid)
 	vcpu_enter(sched_run(h));
 }
 
-/*
- * Boot code is marked cold: it runs once, so GCC builds it (and what it
- * inlines) for size, and the kernel's text stays small.
- */
-void sk_main(uint64_t hartid) __attribute__((noreturn, cold));
+void sk_main(uint64_t hartid) __attribute__((noreturn));
 void sk_main(uint64_t hartid)
 {
 	sched_probe();
@@ -69,7 +65,7 @@ void sk_main(uint64_t hartid)
 	enter_first(hartid);
 }
 
-void sk_secondary_main(uint64_t hartid) __attribute__((noreturn, cold));
+void sk_secondary_main(uint64_t hartid) __attribute__((noreturn));
 void sk_secondary_main(uint64_t hartid)
 {
 	hart_init();
