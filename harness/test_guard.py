@@ -111,7 +111,7 @@ def _functions(path):
 KERNEL_ONLY = {"summary", "sk_halt", "sk_panic", "part_boot_all", "chan_summary",
                "monitor_summary", "sched_summary", "cons_lost_summary", "sk_main",
                "verify_part", "measure_part", "cons_take", "sk_event",
-               "proto_summary", "verify_digest"}
+               "proto_summary", "verify_digest", "isa_ok"}   # isa_ok: boot only
 
 
 def test_no_path_a_partition_starts_waits_for_another_hart():

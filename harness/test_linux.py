@@ -192,6 +192,45 @@ def test_guest_isa_is_the_real_harts_less_h(tmp_path):
     assert guest.endswith("_sstc")
 
 
+def test_linux_on_a_hart_without_sstc_is_refused_unless_its_board_says_so():
+    # Built for qemu-virt (its tree lists sstc), booted on a hart without
+    # Sstc: Linux would write stimecmp and die; it is refused up front,
+    # and the bare-metal ticker beside it (SBI timer) runs as usual.
+    run = boot(ROOT / "configs/linux.toml", cpu="rv64,sstc=false", timeout=120)
+    assert not run.timed_out, run.raw
+    assert run.one("boot")["sstc"] == "0"
+    run.one("reject", part="linux", reason="hart_lacks_sstc")
+    assert not run.output.get("linux")
+    assert len(run.output["ticker"]) == 31
+    # The board that says so: no sstc in its tree, -cpu in qemu.args,
+    # and Linux boots on its SBI timer.
+    run = boot(SYS / "linux_nosstc.toml", timeout=120)
+    assert not run.timed_out, run.raw
+    assert run.one("boot")["sstc"] == "0"
+    assert "init: powering off" in init_lines(run)
+    dts = (ROOT / "build/linux_nosstc/linux.dts").read_text()
+    assert 'riscv,isa = "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs";' in dts
+    assert "-cpu rv64,sstc=false" in (ROOT / "build/linux_nosstc/qemu.args").read_text()
+
+
+def test_hung_linux_is_caught_by_its_watchdog_only_after_the_kicks_stop():
+    # /init kicks through the driver's /dev/sk/watchdog, then hangs in
+    # user space: the health monitor restarts Linux (once), then halts it.
+    run = boot(SYS / "linux_watchdog.toml", timeout=200)
+    assert not run.timed_out, run.raw
+    seq = [t for w, t in run.lines
+           if "kicked 10 times" in t or "event=watchdog" in t or
+           "event=restart" in t or "event=stop part=linux" in t]
+    assert [s.split()[0] if s.startswith("event") else "kicked" for s in seq] == \
+        ["kicked", "event=watchdog", "event=restart", "kicked", "event=watchdog",
+         "event=stop"], seq
+    assert run.of("restart", part="linux", cause="watchdog")
+    run.one("stop", part="linux", reason="restart_limit")
+    assert not [l for l in run.output["linux"] if "kick refused" in l]
+    assert len(run.output["ticker"]) == 301      # its neighbour unaffected
+    assert run.one("timing")["late_entries"] == "0"
+
+
 def test_os_sbi_calls_act_on_its_own_hart_only():
     run = boot(SYS / "sbios.toml", timeout=60)
     assert not run.timed_out, run.raw

@@ -32,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 FW = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 QEMU = "qemu-system-riscv64"
@@ -113,6 +114,35 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listening(port):
+    """Is something listening on 127.0.0.1:port?  From /proc/net/tcp, so
+    that nothing connects to QEMU's stub before gdb does (a first client
+    that leaves would let the halted system run)."""
+    try:
+        with open("/proc/net/tcp") as f:
+            rows = [l.split() for l in f.readlines()[1:]]
+    except OSError:
+        return True                     # no /proc: assume QEMU is quick
+    want = "0100007F:%04X" % port
+    return any(r[1] == want and r[3] == "0A" for r in rows)  # 0A: LISTEN
+
+
+def start_qemu(qemu_for, wait=20.0):
+    """Start QEMU with its gdb stub on a free port and wait until it
+    listens; if the port was taken meanwhile (QEMU exits), try another.
+    Returns (process, port)."""
+    for _ in range(5):
+        port = free_port()
+        q = subprocess.Popen(qemu_for(port), stdin=subprocess.DEVNULL)
+        end = time.monotonic() + wait
+        while q.poll() is None and not listening(port) and time.monotonic() < end:
+            time.sleep(0.05)
+        if q.poll() is None:
+            return q, port
+    raise SystemExit("skdebug: QEMU exited five times (its message is above), "
+                     "or no gdb port could be opened")
+
+
 def kernel_range(image):
     """[lo, hi) of the kernel's text, from its ELF symbols."""
     out = subprocess.run(["riscv64-unknown-elf-nm", image], capture_output=True,
@@ -154,7 +184,6 @@ def main(argv=None):
             return 1
     outdir = os.path.dirname(os.path.abspath(a.layout))
     console = os.path.join(outdir, "debug-console.log")
-    port = free_port()
     symbols = ""
     if chosen:
         img = chosen.get("image")
@@ -164,6 +193,17 @@ def main(argv=None):
             return 1
         symbols = "gdb.execute(%r)" % ("add-symbol-file %s" % img)
     klo, khi = kernel_range(a.image)
+    with open(os.path.join(outdir, "qemu.args")) as f:
+        qargs = f.read().split()
+
+    def qemu_for(port):
+        return [QEMU, "-M", "virt", *qargs, "-display", "none", "-monitor", "none",
+                "-serial", "file:" + console, "-bios", FW, "-kernel", a.image,
+                "-S", "-gdb", "tcp:127.0.0.1:%d" % port]
+
+    q, port = start_qemu(qemu_for)
+    print("skdebug: %s" % " ".join(qemu_for(port)))
+    print("skdebug: gdb stub on 127.0.0.1:%d" % port, flush=True)
     script = GDB_SCRIPT % {
         "parts": {v: p["name"] for v, p in parts.items()},
         "vmid": chosen.get("vmid", chosen["id"] + 1) if chosen else None,
@@ -173,14 +213,6 @@ def main(argv=None):
     fd, script_path = tempfile.mkstemp(prefix="skdebug-", suffix=".py", dir=outdir)
     with os.fdopen(fd, "w") as f:
         f.write(script)
-    with open(os.path.join(outdir, "qemu.args")) as f:
-        qargs = f.read().split()
-    qemu = [QEMU, "-M", "virt", *qargs, "-display", "none", "-monitor", "none",
-            "-serial", "file:" + console, "-bios", FW, "-kernel", a.image,
-            "-S", "-gdb", "tcp:127.0.0.1:%d" % port]
-    print("skdebug: %s" % " ".join(qemu))
-    print("skdebug: gdb stub on 127.0.0.1:%d" % port, flush=True)
-    q = subprocess.Popen(qemu, stdin=subprocess.DEVNULL)
     gdb = [GDB, "-q", "-nx", a.image, "-x", script_path]
     try:
         if a.batch:

@@ -19,6 +19,10 @@
  *   sktest=tty     read a typed line from /dev/ttyS0 (the virtual 16550,
  *                  taking its receive interrupt through the virtual PLIC)
  *                  and write it back there
+ *   sktest=hang    kick the health-monitor watchdog through
+ *                  /dev/sk/watchdog ten times, 20 ms apart, then hang in
+ *                  user space (Linux itself still runs): the watchdog
+ *                  must fire only after the kicks stop
  *   sktest=beyond  read guest-physical 0x90000000, past its RAM (a
  *                  partition names no host address: whatever lies
  *                  outside its own map, a neighbour's RAM included,
@@ -141,6 +145,35 @@ static void touch(ulong pa)
 	say("init: read ", *(volatile unsigned int *)va, " (must not happen)\n");
 }
 
+#define SYS_ppoll	73
+
+static void sleep_ms(long ms)
+{
+	long ts[2] = { ms / 1000, (ms % 1000) * 1000000 };
+
+	sys(SYS_ppoll, 0, 0, (long)ts, 0, 0, 0);
+}
+
+/* A watchdog daemon that kicks for a while, then hangs. */
+static void hang(void)
+{
+	long fd = sys(SYS_openat, AT_FDCWD, (long)"/dev/sk/watchdog", O_RDWR,
+		      0, 0, 0);
+
+	if (fd < 0) {
+		say("init: /dev/sk/watchdog: error ", -fd, "\n");
+		return;
+	}
+	for (int i = 0; i < 10; i++) {
+		if (sys(SYS_write, fd, (long)"k", 1, 0, 0, 0) != 1)
+			out("init: kick refused\n");
+		sleep_ms(20);
+	}
+	out("init: kicked 10 times, now hanging\n");
+	for (;;)
+		;
+}
+
 /* The 8250 driver with its interrupt: a line typed in, echoed back out. */
 static void tty(void)
 {
@@ -208,6 +241,8 @@ void init_main(long argc, char **argv, char **envp)
 		fp_long();
 	if (same(m, "tty"))
 		tty();
+	if (same(m, "hang"))
+		hang();
 	if (same(m, "plic"))
 		touch(0x0c000000);
 	else if (same(m, "clint"))

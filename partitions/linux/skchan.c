@@ -508,10 +508,45 @@ static void __init sk_irq_init(void)
 #endif
 }
 
+/*
+ * /dev/sk/watchdog: each write kicks the partition's health-monitor
+ * watchdog (its configuration's watchdog = N major frames).  A user-space
+ * daemon that writes to it shows that Linux's processes still run; when
+ * it stops (Linux or the daemon hung), the kernel's health monitor acts
+ * on the partition: restart or halt, as configured.
+ */
+static ssize_t sk_wd_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *off)
+{
+	long err = sk_call(SK_FID_KICK, 0, 0, 0, 0, 0, NULL);
+
+	return err ? sk_errno(err) : (ssize_t)count;
+}
+
+static const struct file_operations sk_wd_fops = {
+	.owner = THIS_MODULE,
+	.write = sk_wd_write,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice sk_wd = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "sk-watchdog",
+	.nodename = "sk/watchdog",
+	.mode = 0600,
+	.fops = &sk_wd_fops,
+};
+static bool sk_wd_ok;
+
 static int __init sk_init(void)
 {
 	struct device_node *chans, *np;
 
+	np = of_find_node_by_path("/sepkernel");	/* under sepkernel at all? */
+	if (!np)
+		return 0;
+	of_node_put(np);
+	sk_wd_ok = !misc_register(&sk_wd);
 	timer_setup(&sk_tick, sk_tick_fn, 0);
 	chans = of_find_node_by_path("/channels");
 	if (!chans)
@@ -533,11 +568,14 @@ static int __init sk_nodes(void)
 	char path[48];
 	unsigned int i;
 
-	if (!sk_nchans)
+	if (!sk_wd_ok && !sk_nchans)
 		return 0;
 	wait_for_initramfs();
 	init_mkdir("/dev", 0755);
 	init_mkdir("/dev/sk", 0755);
+	if (sk_wd_ok)
+		init_mknod("/dev/sk/watchdog", S_IFCHR | 0600,
+			   new_encode_dev(MKDEV(MISC_MAJOR, sk_wd.minor)));
 	for (i = 0; i < sk_nchans; i++) {
 		snprintf(path, sizeof(path), "/dev/%s", sk_chans[i]->node);
 		init_mknod(path, S_IFCHR | 0600,

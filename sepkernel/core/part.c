@@ -133,6 +133,21 @@ static int reload_chunks(struct part *p, uint64_t deadline)
 	return 1;
 }
 
+/*
+ * Its device tree gives it the board's ISA, and an OS believes it: with
+ * Sstc listed, Linux writes stimecmp itself, an illegal instruction on a
+ * hart without it.  Such a partition never runs; a bare-metal one (the
+ * SDK asks for its timer through the SBI) is unaffected.
+ */
+static int isa_ok(const struct part *p)
+{
+	if (!sk_system.guest_sstc || sched_has_sstc() ||
+	    p->desc->hedeleg != SK_HEDELEG_OS)
+		return 1;
+	sk_event("event=reject part=%s reason=hart_lacks_sstc", p->desc->name);
+	return 0;
+}
+
 void part_boot_all(void)
 {
 	const char *rejected = NULL;
@@ -151,6 +166,10 @@ void part_boot_all(void)
 	for (unsigned i = 0; i < sk_system.nparts; i++) {
 		struct part *p = &sk_part_table[i];
 
+		if (!isa_ok(p)) {
+			rejected = rejected ? rejected : p->desc->name;
+			continue;			/* never runs */
+		}
 		p->vcpu.hgatp = gstage_build(p->desc);
 		/* One pass: load, hash, and time each kind of chunk. */
 		reload_begin(p);
@@ -162,7 +181,7 @@ void part_boot_all(void)
 		}
 		vcpu_reset(&p->vcpu, p->desc, p->vcpu.hgatp);
 		vuart_reset(p);
-	vplic_reset(p);
+		vplic_reset(p);
 		chan_clear_windows(p);		/* its windows start cleared */
 		p->state = PART_READY;
 		live += part_scheduled(p->desc);

@@ -21,8 +21,10 @@ def write_all(outdir, final_dir, src, system, parts, plans, limit, chans=(),
                                         protos).encode())
     _write(outdir, "layout.json", layout_json(system, parts, plans, limit,
                                               chans, protos).encode())
-    _write(outdir, "qemu.args", ("-smp %d -m %dM\n" %
-                                 (system.harts, system.memory // u.MIB)).encode())
+    cpu = u.BOARD_QEMU_CPU.get(system.board or "qemu-virt")
+    _write(outdir, "qemu.args", ("-smp %d -m %dM%s\n" %
+                                 (system.harts, system.memory // u.MIB,
+                                  " -cpu " + cpu if cpu else "")).encode())
 
 
 def _write(outdir, name, data):
@@ -277,7 +279,7 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
                "\t.nchans = %d,\n\t.chans = %s,\n\t.audit_chan = %d,\n"
                "\t.nprotos = %d,\n\t.protos = %s,\n"
                "\t.console_input = %d,\n"
-               "\t.line_ticks = %dUL,\n\t.devices = %d,\n};\n\n" %
+               "\t.line_ticks = %dUL,\n\t.devices = %d,\n\t.guest_sstc = %d,\n};\n\n" %
                (_c_str(system.name), len(parts), system.harts, u.TIMEBASE_HZ,
                 system.stop_after, system.on_reject == "halt", system.guard,
                 system.epoch, system.console == "sbi", bool(system.counters), len(chans),
@@ -286,7 +288,8 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
                 next((p.id + 1 for p in parts if p.name == system.console_input), 0),
                 bounds.LINE_TICKS[system.console],
                 (1 if any(p.uart for p in parts) else 0) |
-                (2 if any(p.plic for p in parts) else 0)))
+                (2 if any(p.plic for p in parts) else 0),
+                "sstc" in u.GUEST_ISA[system.board or "qemu-virt"].split("_")))
 
     pages = sum(layout.pool_pages(p) for p in parts)
     out.append("/* G-stage tables: per partition a 16 KiB root, then one page per\n"

@@ -9,7 +9,7 @@ GIB = 1 << 30
 PAGE = 4 * KIB
 
 # The board: QEMU virt under OpenSBI fw_dynamic.
-BOARDS = ("qemu-virt",)
+BOARDS = ("qemu-virt", "qemu-virt-nosstc")
 BOARD_RAM = 0x80000000      # host-physical base of board RAM
 KERNEL_BASE = 0x80200000    # where fw_dynamic jumps; below it is OpenSBI
 KERNEL_RESERVE = 4 * MIB    # code, data, stacks, page-table pool
@@ -22,7 +22,10 @@ TIMEBASE_HZ = 10_000_000    # 1 tick = 100 ns
 # (the kernel enables vstimecmp through henvcfg.STCE).
 BOARD_ISA = {
     "qemu-virt": "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc",
+    "qemu-virt-nosstc": "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs",
 }
+# The QEMU -cpu a board stands for (qemu.args), where not the default.
+BOARD_QEMU_CPU = {"qemu-virt-nosstc": "rv64,sstc=false"}
 GUEST_ISA_EXT = ("zicsr", "zifencei", "zihintpause", "zba", "zbb", "zbc", "zbs",
                  "sstc")
 

@@ -224,6 +224,7 @@ struct sk_system {
 	 * code.  Each partition's own uart and plic still decide.
 	 */
 	uint8_t devices;
+	uint8_t guest_sstc;	/* the partitions' riscv,isa lists Sstc */
 };
 
 #define SK_DEV_UART	1
