@@ -293,7 +293,8 @@ def hcall_figures(res, notes):
              "kernel entry (ecall, three tests, sret); target <= 50; Bao ~265"),
             ("Smallest hypercall through C: SBI BASE get_spec_version",
              f"N={n}, {len(nop)} rounds", f"{min(spec):.1f} (median {med(spec):.1f})",
-             "17 registers saved and restored, sk_trap, vsbi_handle, sbi_base")]
+             "17 registers saved and restored, sk_trap, vsbi_handle, vsbi_call, "
+             "sbi_std, sbi_base")]
 
 
 # ---- virtual UART --------------------------------------------------------
@@ -800,7 +801,7 @@ costs ~{hc} more per iteration than the same loop with a nop.
   save, schedule, load, sret; +<=5 of loop granularity), matched by slot
   boundary.  The per-frame form, (frame - sum of what each partition
   ran) / N, is shown too.  guard = 0 puts the whole switch at the
-  boundary.  With the default guard the slot's owner is stopped 10 us
+  boundary, where sched_boundary() (no call, no stack frame) decides it.  With the default guard the slot's owner is stopped 10 us
   early; the kernel then chooses the next partition in one pass, idles
   (wfi) until 1 us before the boundary, does the switch work and
   finishes the wait with tick_sync, so the incoming guest starts a fixed
@@ -823,9 +824,12 @@ costs ~{hc} more per iteration than the same loop with a nop.
   slot right after.  Per call = (loop with the ecall - same loop with a
   nop) / n, as for the null hypercall; SDK wrappers not included; min
   over rounds, rounds cut by a slot end or with any failed call left
-  out.  Messages are copied twice (sender -> kernel slot -> reader), a
-  word at a time inline when both sides are 8-byte aligned (msg_copy in
-  chan.c), by memcpy otherwise.
+  out.  Messages are copied twice (sender -> kernel slot -> reader).  A
+  queuing send or receive with 8-byte aligned buffers in the caller's RAM
+  and a whole number of words (as here) takes the fast path
+  (chan_send_fast/chan_recv_fast, inlined in vsbi_handle: no call, no
+  stack frame, a word at a time); anything else takes the full path
+  (chan_send/chan_recv, memcpy).
 - Ping-pong, measured end to end: ping and pong (8-B messages, policy
   on both queues) in 100 us slots, guard 0, each yielding after its
   turn; for each round trip, from both partitions' instret records

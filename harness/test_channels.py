@@ -38,6 +38,18 @@ def test_long_stream_keeps_order_and_loses_nothing():
     assert run.one("chan", name="stream")["sent"] == "2000"
 
 
+def test_odd_lengths_and_misaligned_buffers_share_a_queue():
+    """Messages of 1 to 24 B from and into misaligned buffers, with and
+    without an sk_msg_info: the kernel's fast path (aligned whole words)
+    and its full path take turns on one queue, and every byte arrives."""
+    run = boot(ROOT / "harness/systems/stream_shapes.toml")
+    assert not run.timed_out, run.raw
+    assert run.output["consumer"][-1] == "shaped received=500 bad=0"
+    assert re.match(r"sent=500 full=\d+", run.output["producer"][-1])
+    assert run.one("chan", name="stream")["sent"] == "500"
+    assert not run.of("deny")
+
+
 SAMPLE = re.compile(r"frame (\d+) seq=(\d+) value=(\d+) age=(\d+) valid=(\d)")
 
 

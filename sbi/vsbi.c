@@ -241,7 +241,7 @@ static __attribute__((noinline)) int sk_recv_call(struct part *p,
  * sepkernel's own extension.  The null hypercall (SK_FID_NOP) never gets
  * here: trap.S answers it before saving a register.
  */
-static int sk_call(struct part *p, struct vcpu *v)
+static __attribute__((noinline)) int sk_call(struct part *p, struct vcpu *v)
 {
 	uint64_t *a = &v->x[10];
 
@@ -315,16 +315,45 @@ static __attribute__((noinline)) int sbi_std(struct part *p, struct vcpu *v,
 	return ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 }
 
-__attribute__((noinline)) struct vcpu *vsbi_handle(struct part *p)
+/* Any call, in full. */
+static __attribute__((noinline)) struct vcpu *vsbi_call(struct part *p,
+							 struct vcpu *v)
 {
-	struct vcpu *v = &p->vcpu;
 	uint64_t ext = v->x[17];
 	int resume;
 
-	v->sepc += 4;		/* ecall is never compressed */
 	if (ext == SK_EID)
 		resume = sk_call(p, v);
 	else
 		resume = sbi_std(p, v, ext);
 	return resume ? v : sched_run(p->hart);
+}
+
+/*
+ * A channel send or receive of the common kind is answered here by the
+ * channels' fast paths (chan.c), which call nothing, so this builds no
+ * stack frame; anything else, and whatever they leave (CHAN_SLOW), goes
+ * to vsbi_call().
+ */
+__attribute__((noinline)) struct vcpu *vsbi_handle(struct part *p)
+{
+	struct vcpu *v = &p->vcpu;
+	uint64_t *a = &v->x[10];
+	long r = CHAN_SLOW;
+
+	v->sepc += 4;		/* ecall is never compressed */
+	if (v->x[17] == SK_EID && v->x[16] == SK_FID_CHAN_SEND) {
+		r = chan_send_fast(p, a[0], a[1], a[2], a[3]);
+		if (r != CHAN_SLOW) {
+			ret(v, r, 0);
+			return v;
+		}
+	} else if (v->x[17] == SK_EID && v->x[16] == SK_FID_CHAN_RECV) {
+		r = chan_recv_fast(p, a[0], a[1], a[2], a[3], a[4]);
+		if (r != CHAN_SLOW) {
+			ret(v, SBI_SUCCESS, r);
+			return v;
+		}
+	}
+	return vsbi_call(p, v);
 }

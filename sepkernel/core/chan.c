@@ -34,30 +34,6 @@ struct msg_hdr {
 
 #define SAMPLE_RETRIES	4
 
-/*
- * Copy a queued message.  Kernel slots are 8-byte aligned and so is nearly
- * every guest buffer, so the usual small message is copied here a word at
- * a time without a call; anything misaligned goes to memcpy.
- */
-static inline void msg_copy(void *dst, const void *src, uint64_t len)
-{
-	uint64_t *d = dst;
-	const uint64_t *s = src;
-
-	if (((uintptr_t)dst | (uintptr_t)src | len) & 7) {
-		memcpy(dst, src, len);
-		return;
-	}
-	for (; len >= 32; len -= 32, d += 4, s += 4) {
-		d[0] = s[0];
-		d[1] = s[1];
-		d[2] = s[2];
-		d[3] = s[3];
-	}
-	for (; len; len -= 8)
-		*d++ = *s++;
-}
-
 /* The slot after off in c's ring: a compare, never a division. */
 static inline uint32_t ring_next(const struct sk_chan_desc *c, uint32_t off)
 {
@@ -133,7 +109,7 @@ static __attribute__((noinline)) void queue_write(const struct sk_chan_desc *c,
 
 	h->len = len;
 	h->type = type;
-	msg_copy(h + 1, msg, len);
+	memcpy(h + 1, msg, len);
 	st->tail_off = ring_next(c, st->tail_off);
 	__atomic_store_n(&st->tail, st->tail + 1, __ATOMIC_RELEASE);
 }
@@ -215,6 +191,112 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 	queue_write(c, src, (uint32_t)len, (uint32_t)type);
 	wake_reader(c);
 	return SBI_SUCCESS;
+}
+
+/*
+ * The fast paths: a send or receive of the common kind, a queuing
+ * channel, buffers in the caller's RAM that are 8-byte aligned and a
+ * message of whole words (copied inline, without memcpy), done
+ * in straight-line code that calls nothing, so that vsbi_handle() needs
+ * no stack frame for it.  They only ever succeed.  Every check of the
+ * full path is made, and made before anything changes; anything that
+ * would not succeed, or is not this common case (a sampling channel, a
+ * window, a full or empty queue, a refusal, a traced protocol, a reader
+ * on another hart), returns CHAN_SLOW having changed nothing, and the
+ * full chan_send()/chan_recv() then decide, audit and answer exactly as
+ * they always do.
+ */
+
+/* Copy len bytes, a multiple of 8, between 8-byte aligned buffers. */
+static inline void msg_copy_words(void *dst, const void *src, uint64_t len)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+	const uint64_t *end = s + len / 8;
+
+	for (; end - s >= 4; d += 4, s += 4) {
+		d[0] = s[0];
+		d[1] = s[1];
+		d[2] = s[2];
+		d[3] = s[3];
+	}
+	while (s < end)
+		*d++ = *s++;
+}
+
+long chan_send_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
+		    uint64_t type)
+{
+	const struct sk_chan_desc *c;
+	const void *src;
+	struct sk_chan_state *st;
+	struct msg_hdr *h;
+
+	if (id >= p->desc->nports || p->desc->ports[id].dir != SK_PORT_SEND)
+		return CHAN_SLOW;
+	c = p->desc->ports[id].c;
+	st = c->st;
+	if (c->kind != SK_CHAN_QUEUING || len > c->msg_size ||
+	    c->remote_reader || ((buf | len) & 7))
+		return CHAN_SLOW;
+	src = part_ram_ptr(p, buf, len);
+	if (!src ||
+	    st->tail - __atomic_load_n(&st->head, __ATOMIC_ACQUIRE) >= c->depth ||
+	    monitor_verdict(p, c, len, type))
+		return CHAN_SLOW;
+	/* The protocol moves last, and then nothing can fail. */
+	if (c->proto && !proto_try_move(c, type))
+		return CHAN_SLOW;
+	monitor_count(p, c);
+	h = (struct msg_hdr *)(c->buf + st->tail_off);
+	h->len = (uint32_t)len;
+	h->type = (uint32_t)type;
+	msg_copy_words(h + 1, src, len);
+	st->tail_off = ring_next(c, st->tail_off);
+	__atomic_store_n(&st->tail, st->tail + 1, __ATOMIC_RELEASE);
+	return SBI_SUCCESS;
+}
+
+long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
+		    uint64_t info, uint64_t flags)
+{
+	const struct sk_chan_desc *c;
+	struct sk_chan_state *st;
+	struct sk_msg_info *mi = NULL;
+	const struct msg_hdr *src;
+	uint8_t *dst;
+	uint64_t head;
+
+	if (id >= p->desc->nports || p->desc->ports[id].dir != SK_PORT_RECV)
+		return CHAN_SLOW;
+	c = p->desc->ports[id].c;
+	st = c->st;
+	dst = part_ram_ptr(p, buf, cap);
+	if (info)
+		mi = part_ram_ptr(p, info, flags & SK_RECV_FRESH ? sizeof(*mi) :
+				  offsetof(struct sk_msg_info, fresh));
+	head = st->head;
+	if (c->kind != SK_CHAN_QUEUING || !dst || ((buf | info) & 7) ||
+	    (info && !mi) ||
+	    head == __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE))
+		return CHAN_SLOW;
+	src = (const struct msg_hdr *)(c->buf + st->head_off);
+	if (src->len > cap || (src->len & 7))
+		return CHAN_SLOW;
+	p->wait_port = 0;
+	msg_copy_words(dst, src + 1, src->len);
+	if (mi) {
+		mi->len = src->len;
+		mi->type = src->type;
+		mi->age = 0;
+		mi->valid = 1;
+		mi->epoch = __atomic_load_n(&st->epoch, __ATOMIC_RELAXED);
+		if (flags & SK_RECV_FRESH)
+			mi->fresh = 1;
+	}
+	st->head_off = ring_next(c, st->head_off);
+	__atomic_store_n(&st->head, head + 1, __ATOMIC_RELEASE);
+	return src->len;
 }
 
 /* Copy the sampling slot out consistently; 0 if it never was written. */
@@ -324,7 +406,7 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 		h = *src;
 		if (h.len > cap)
 			return SK_ERR_SIZE;	/* left queued: retry bigger */
-		msg_copy(dst, src + 1, h.len);
+		memcpy(dst, src + 1, h.len);
 		st->head_off = ring_next(c, st->head_off);
 		__atomic_store_n(&st->head, head + 1, __ATOMIC_RELEASE);
 	}

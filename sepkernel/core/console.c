@@ -190,6 +190,16 @@ void part_event(struct part *p, const char *fmt, ...)
 	}
 }
 
+/*
+ * Has p no lines waiting for the console?  Only a yes or no: whoever
+ * then writes them out (q_drain) orders its reads with q_empty().
+ */
+int cons_idle(struct part *p)
+{
+	return __atomic_load_n(&p->cq.head, __ATOMIC_RELAXED) ==
+	       __atomic_load_n(&p->cq.tail, __ATOMIC_RELAXED);
+}
+
 void cons_drain(struct part *p)
 {
 	/* Most switches find nothing queued: test before paying for a call. */

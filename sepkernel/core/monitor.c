@@ -25,26 +25,51 @@ static const char *const reason_names[] = { SK_AUDIT_REASONS(SK_AUDIT_NAME) };
 static uint32_t audit_dropped;		/* audit channel was full */
 static struct ticket_lock audit_lock;	/* the audit channel has many writers */
 
-int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
-		  uint64_t type)
+/*
+ * The policy's verdict on one more message of len bytes tagged type from
+ * p on c: 0, or the reason it is refused.  It changes nothing, so a fast
+ * path may ask first and count (monitor_count) only once it is sure to
+ * queue the message.
+ */
+int monitor_verdict(struct part *p, const struct sk_chan_desc *c,
+		    uint64_t len, uint64_t type)
 {
-	struct sk_chan_state *st = c->st;
-	uint64_t frame = this_hart(p)->frames;
+	const struct sk_chan_state *st = c->st;
 
 	if (type >= 64 || !(c->types >> type & 1))
 		return SK_AUDIT_TYPE;
 	if (len > c->max_size)
 		return SK_AUDIT_SIZE;
-	if (c->max_per_frame) {
-		if (st->rate_frame != frame) {
-			st->rate_frame = frame;
-			st->rate_count = 0;
-		}
-		if (st->rate_count >= c->max_per_frame)
-			return SK_AUDIT_RATE;
-		st->rate_count++;
-	}
+	/* A count left from an earlier frame is 0 in this one. */
+	if (c->max_per_frame && st->rate_frame == this_hart(p)->frames &&
+	    st->rate_count >= c->max_per_frame)
+		return SK_AUDIT_RATE;
 	return 0;
+}
+
+/* Count a message the policy let through against its frame's rate. */
+void monitor_count(struct part *p, const struct sk_chan_desc *c)
+{
+	struct sk_chan_state *st = c->st;
+	uint64_t frame = this_hart(p)->frames;
+
+	if (!c->max_per_frame)
+		return;
+	if (st->rate_frame != frame) {
+		st->rate_frame = frame;
+		st->rate_count = 0;
+	}
+	st->rate_count++;
+}
+
+int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
+		  uint64_t type)
+{
+	int why = monitor_verdict(p, c, len, type);
+
+	if (!why)
+		monitor_count(p, c);
+	return why;
 }
 
 /* The error code a policy refusal returns: one per reason. */

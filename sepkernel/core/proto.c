@@ -118,6 +118,30 @@ again:
 }
 
 /*
+ * The channel fast path's step (chan.c), taken after every other check
+ * has passed: move the protocol word for one message of this type on c
+ * if its state permits it, the move is not traced and nobody moves the
+ * word at the same moment.  Returns 1 if it moved; 0 leaves everything
+ * as it was, for the full send (proto_send) to decide.
+ */
+int proto_try_move(const struct sk_chan_desc *c, uint64_t type)
+{
+	const struct sk_proto_desc *pr = c->proto;
+	uint64_t *word = &pr->st->word;
+	const uint8_t *col = (const uint8_t *)pr->delta +
+			     (type < 64 ? c->proto_col[type] : 0);
+	uint64_t cur = __atomic_load_n(word, __ATOMIC_RELAXED);
+	uint64_t d = *(const uint16_t *)(col + (cur & 0xff));
+
+	if (!d || pr->trace)
+		return 0;
+	PROTO_CAS(word, cur, cur + d, busy);
+	return 1;
+busy:
+	return 0;			/* the other side moved it first */
+}
+
+/*
  * p was restarted: every protocol it is a side of goes where the
  * configuration says (its initial state, a named state, or stays).
  * Always printed: restarts are rare and the reset is part of the story.

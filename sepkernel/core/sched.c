@@ -55,23 +55,29 @@ static void timer_arm(uint64_t when)
 }
 
 /*
- * Make s the hart's current slot.  Its absolute start, end and stop are
- * computed here, once per slot, so that every later look at the plan
- * (each timer interrupt, each yield) is a compare with a precomputed
- * time rather than a walk over the slot table.
+ * Make s (owned by p, starting at start) the hart's current slot.  Its
+ * absolute start, end and stop are computed here, once per slot, so that
+ * every later look at the plan (each timer interrupt, each yield) is a
+ * compare with a precomputed time rather than a walk over the slot table.
  */
-static void slot_begin(struct hart *h, const struct sk_slot *s)
+static inline void slot_begin(struct hart *h, const struct sk_slot *s,
+			      struct part *p, uint64_t start)
 {
 	h->slot = s;
-	/* part_get() multiplies: once per slot, not on every trap. */
-	h->owner = s->part >= 0 ? part_get(s->part) : NULL;
-	h->start = h->frame_start + s->start;
-	h->end = h->start + s->length;
+	h->owner = p;
+	h->start = start;
+	h->end = start + s->length;
 	h->stop = h->end - sk_system.guard;
 	h->yielded = 0;
 	h->entered = 0;
-	if (h->owner)
-		h->owner->slots++;
+	if (p)
+		p->slots++;
+}
+
+/* The owner of slot s; part_get() multiplies: once per slot. */
+static inline struct part *slot_owner(const struct sk_slot *s)
+{
+	return s->part >= 0 ? part_get(s->part) : NULL;
 }
 
 void sched_init_hart(unsigned id, uint64_t epoch)
@@ -83,8 +89,17 @@ void sched_init_hart(unsigned id, uint64_t epoch)
 	h->frame_start = epoch;
 	if (sk_system.stop_after)
 		stop_at = epoch + sk_system.stop_after;
-	if (h->plan->nslots)
-		slot_begin(h, &h->plan->slots[0]);
+	if (h->plan->nslots) {
+		const struct sk_slot *s = &h->plan->slots[0];
+
+		h->last = s + h->plan->nslots - 1;
+		slot_begin(h, s, slot_owner(s), epoch + s->start);
+	} else {
+		h->end = ~0UL;		/* never a boundary: sched_boundary() */
+	}
+	/* sched_boundary() may decide before this (see there). */
+	if (!sk_system.guard && has_sstc)
+		h->quick_until = stop_at ? stop_at : ~0UL;
 	/* The slot timer, and IPIs that wake a receiver parked on a channel. */
 	csr_set(sie, 1UL << IRQ_S_TIMER | 1UL << IRQ_S_SOFT);
 }
@@ -163,18 +178,32 @@ void sched_guest_timer(struct part *p)
 		timer_arm(guest_deadline(p, time_now(), p->hart->stop_at));
 }
 
+/*
+ * The slot after the current one, and the start of the frame it is in
+ * (the next frame's when the current slot is the plan's last).
+ */
+static inline const struct sk_slot *slot_after(const struct hart *h,
+					       uint64_t *frame_start)
+{
+	*frame_start = h->frame_start;
+	if (h->slot == h->last) {
+		*frame_start += h->plan->major_frame;
+		return h->plan->slots;
+	}
+	return h->slot + 1;
+}
+
 /* Move to the next slot; at the end of a frame, start the next one. */
 static void advance(struct hart *h)
 {
-	const struct sk_plan *pl = h->plan;
-	const struct sk_slot *s = h->slot + 1;
+	uint64_t fs;
+	const struct sk_slot *s = slot_after(h, &fs);
 
-	if (s == pl->slots + pl->nslots) {
-		s = pl->slots;
-		h->frame_start += pl->major_frame;
+	if (fs != h->frame_start) {
+		h->frame_start = fs;
 		h->frames++;
 	}
-	slot_begin(h, s);
+	slot_begin(h, s, slot_owner(s), fs + s->start);
 	/* A watchdog is checked as each of its partition's slots begins. */
 	if (h->owner && h->owner->desc->watchdog)
 		hm_check_watchdog(h->owner, h->frames);
@@ -184,9 +213,8 @@ static void advance(struct hart *h)
  * The partition that owns this hart now, or NULL to idle; arms the timer
  * (in exact mode the stop deadline is armed on the way out, h->stop_at).
  */
-static struct part *sched_pick(struct hart *h)
+static struct part *sched_pick(struct hart *h, uint64_t now)
 {
-	uint64_t now = time_now();
 	struct part *p;
 
 	h->sync_at = 0;
@@ -268,21 +296,99 @@ void sched_yield(struct hart *h)
 	h->yielded = 1;
 }
 
+/* Doorbells rung for p while it was away (a partition without a PLIC). */
+static inline uint64_t doorbell_virq(struct part *p)
+{
+	return __atomic_load_n(&p->notify_pending, __ATOMIC_RELAXED) &&
+	       (p->doorbell_armed || p->desc->hedeleg != SK_HEDELEG_OS) ?
+	       1UL << IRQ_VS_SOFT : 0;
+}
+
 /*
- * Choose what runs next on this hart, idling (wfi) while nothing may.
- * Returns the vcpu for trap.S to resume; if it differs from the loaded
- * one, the CSR half of the world switch is done here.
+ * Enter next (chosen, its slot begun and its timer armed) with virq, the
+ * virtual interrupts that became due while it was away (its doorbells or
+ * its virtual PLIC's, and without Sstc its timer), and the CSR half of the world switch if it is
+ * not the vcpu loaded.  Returns what trap.S expects (the vcpu, and flags
+ * on its low bits); the switch is a tail call, so no stack frame here.
  */
-__attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
+static __attribute__((noinline)) struct vcpu *sched_enter(struct hart *h,
+							   struct part *next,
+							   uint64_t flags,
+							   uint64_t virq)
+{
+	struct part *from = h->loaded;
+
+	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
+	if (next == from && !h->discard) {
+		if (virq)
+			csr_set(hvip, virq);
+		return (struct vcpu *)((uint64_t)&next->vcpu | flags);
+	}
+	if (h->discard || !from)
+		flags |= VCPU_DISCARD;
+	if (virq)
+		next->vcpu.hvip |= virq;
+	h->loaded = next;
+	h->discard = 0;
+	return vcpu_switch(flags & VCPU_DISCARD ? NULL : &from->vcpu,
+			   &next->vcpu, flags);
+}
+
+/*
+ * The common case, a slot boundary with nothing special about it: the
+ * current slot is over and the next one belongs to a partition that is
+ * ready, has no watchdog, no console lines waiting and no virtual PLIC
+ * (whose state takes calls to read), on a hart with
+ * Sstc and no guard (quick_until: 0 otherwise, else the time the system
+ * stops, or never).  Begins that slot, arms its stop and returns its
+ * partition, exactly as sched_pick() would; or returns NULL, having
+ * changed nothing, for sched_pick() to decide.  It calls nothing, so the
+ * common world switch builds no stack frame in the scheduler.
+ */
+static inline struct part *sched_boundary(struct hart *h, uint64_t now)
+{
+	const struct sk_slot *s;
+	struct part *p;
+	uint64_t fs, start, end;
+
+	if (now < h->end || now >= h->quick_until)
+		return NULL;
+	s = slot_after(h, &fs);
+	start = fs + s->start;
+	end = start + s->length;	/* = its stop: no guard */
+	if (s->part < 0 || now < start || now >= end)
+		return NULL;
+	p = part_get((uint32_t)s->part);
+	if (p->state != PART_READY || p->desc->watchdog || !cons_idle(p) ||
+	    vplic_on(p))
+		return NULL;
+	if (fs != h->frame_start) {
+		h->frame_start = fs;
+		h->frames++;
+	}
+	slot_begin(h, s, p, start);
+	h->entered = 1;
+	h->stop_at = end < h->quick_until ? end : h->quick_until;
+	csr_write(stimecmp, h->stop_at);
+	return p;
+}
+
+/*
+ * Everything else: choose what runs next on this hart, idling (wfi)
+ * while nothing may.
+ */
+static __attribute__((noinline, cold)) struct vcpu *sched_slow(struct hart *h,
+							  uint64_t now)
 {
 	struct part *next;
 	uint64_t flags, virq;
 
-	while (!(next = sched_pick(h))) {
+	while (!(next = sched_pick(h, now))) {
 		/* Idle time is the console's: queued lines that fit. */
 		cons_drain_until(h->drain, h->wake);
 		wfi();	/* woken by the timer even with interrupts masked */
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
+		now = time_now();
 	}
 	/* Off the exact path: its own queued lines, in its own time. */
 	if (!h->sync_at)
@@ -295,10 +401,7 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 	if (vplic_on(next))	/* its doorbells and UART: the virtual PLIC */
 		virq = vplic_virq(next);
 	else
-		virq = __atomic_load_n(&next->notify_pending, __ATOMIC_RELAXED) &&
-		       (next->doorbell_armed ||
-			next->desc->hedeleg != SK_HEDELEG_OS) ?
-		       1UL << IRQ_VS_SOFT : 0;
+		virq = doorbell_virq(next);
 	flags = 0;
 	if (h->sync_at) {		/* trap.S finishes the wait, exactly */
 		/* Idle time before the boundary is the console's. */
@@ -311,19 +414,22 @@ __attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
 	/* ... and (without Sstc) a timer deadline that has passed. */
 	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
 		virq |= 1UL << IRQ_VS_TIMER;
-	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
-	if (next == h->loaded && !h->discard) {
-		if (virq)
-			csr_set(hvip, virq);
-		return (struct vcpu *)((uint64_t)&next->vcpu | flags);
-	}
-	if (h->discard || !h->loaded)
-		flags |= VCPU_DISCARD;
-	next->vcpu.hvip |= virq;
-	vcpu_switch(flags & VCPU_DISCARD ? NULL : &h->loaded->vcpu, &next->vcpu);
-	h->loaded = next;
-	h->discard = 0;
-	return (struct vcpu *)((uint64_t)&next->vcpu | flags);
+	return sched_enter(h, next, flags, virq);
+}
+
+/*
+ * Choose what runs next on this hart and enter it.  Returns the vcpu for
+ * trap.S to resume (with flags); if it differs from the loaded one, the
+ * CSR half of the world switch is done here.
+ */
+__attribute__((noinline)) struct vcpu *sched_run(struct hart *h)
+{
+	uint64_t now = time_now();
+	struct part *next = sched_boundary(h, now);
+
+	if (!next)
+		return sched_slow(h, now);
+	return sched_enter(h, next, 0, doorbell_virq(next));
 }
 
 /*

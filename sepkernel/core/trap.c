@@ -39,8 +39,10 @@ static __attribute__((noinline)) struct vcpu *trap_fault(struct part *p,
 /*
  * Returns the vcpu to resume (trap.S).  Every case ends in a tail call,
  * so this dispatcher builds no stack frame: a hypercall reaches
- * vsbi_handle() after two compares.  Only VS-mode raises EXC_ECALL_VS,
- * so that test needs no check that the trap came from a guest.
+ * vsbi_handle() after two compares, the slot timer sched_run() after
+ * four.  Only VS-mode raises EXC_ECALL_VS, and an interrupt is taken
+ * only from a guest (the kernel runs with sstatus.SIE clear), so those
+ * need no check that the trap came from a guest.
  */
 struct vcpu *sk_trap(struct vcpu *v, uint64_t cause)
 {
@@ -48,13 +50,13 @@ struct vcpu *sk_trap(struct vcpu *v, uint64_t cause)
 
 	if (cause == EXC_ECALL_VS)
 		return vsbi_handle(p);
-	if (!(csr_read(hstatus) & HSTATUS_SPV))	/* not from a guest */
-		sk_panic("kernel_trap", cause, csr_read(sepc), csr_read(stval));
 	if (cause == (SCAUSE_IRQ | IRQ_S_TIMER))
 		return sched_run(this_hart(p));
 	if (cause == (SCAUSE_IRQ | IRQ_S_SOFT)) {	/* a channel woke us */
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
 		return sched_run(this_hart(p));
 	}
+	if (!(csr_read(hstatus) & HSTATUS_SPV))	/* not from a guest */
+		sk_panic("kernel_trap", cause, csr_read(sepc), csr_read(stval));
 	return trap_fault(p, cause);
 }

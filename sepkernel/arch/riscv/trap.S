@@ -65,7 +65,43 @@ sk_trap_entry:
 	mv	a1, t0
 	call	sk_trap			/* a0 = vcpu to run next, and flags */
 	csrr	t1, sscratch		/* the vcpu that trapped */
-	bne	a0, t1, .Lslow
+	beq	a0, t1, .Lresume	/* a hypercall resumes it */
+
+.Lslow:
+	andi	t0, a0, VCPU_SYNC | VCPU_MMIO | VCPU_DISCARD
+	bnez	t0, .Lflagged
+.Lsave:					/* the outgoing vcpu's callee-saved regs */
+	sd	gp, VCPU_X(3)(t1)
+	sd	tp, VCPU_X(4)(t1)
+	sd	s0, VCPU_X(8)(t1)
+	sd	s1, VCPU_X(9)(t1)
+	sd	s2, VCPU_X(18)(t1)
+	sd	s3, VCPU_X(19)(t1)
+	sd	s4, VCPU_X(20)(t1)
+	sd	s5, VCPU_X(21)(t1)
+	sd	s6, VCPU_X(22)(t1)
+	sd	s7, VCPU_X(23)(t1)
+	sd	s8, VCPU_X(24)(t1)
+	sd	s9, VCPU_X(25)(t1)
+	sd	s10, VCPU_X(26)(t1)
+	sd	s11, VCPU_X(27)(t1)
+.Lload:					/* a0 = vcpu, without flags */
+	csrw	sscratch, a0
+	ld	gp, VCPU_X(3)(a0)
+	ld	tp, VCPU_X(4)(a0)
+	ld	s0, VCPU_X(8)(a0)
+	ld	s1, VCPU_X(9)(a0)
+	ld	s2, VCPU_X(18)(a0)
+	ld	s3, VCPU_X(19)(a0)
+	ld	s4, VCPU_X(20)(a0)
+	ld	s5, VCPU_X(21)(a0)
+	ld	s6, VCPU_X(22)(a0)
+	ld	s7, VCPU_X(23)(a0)
+	ld	s8, VCPU_X(24)(a0)
+	ld	s9, VCPU_X(25)(a0)
+	ld	s10, VCPU_X(26)(a0)
+	ld	s11, VCPU_X(27)(a0)
+	/* ... and on into .Lresume */
 
 .Lresume:
 	ld	t0, VCPU_SEPC(a0)
@@ -89,45 +125,18 @@ sk_trap_entry:
 	ld	a0, VCPU_X(10)(a0)
 	sret
 
-.Lslow:
-	andi	t0, a0, VCPU_SYNC | VCPU_MMIO
-	bnez	t0, .Lflagged
-.Lswitch:
-	andi	t2, a0, VCPU_DISCARD
-	bnez	t2, .Lload
-.Lsave:					/* the outgoing vcpu's callee-saved regs */
-	sd	gp, VCPU_X(3)(t1)
-	sd	tp, VCPU_X(4)(t1)
-	sd	s0, VCPU_X(8)(t1)
-	sd	s1, VCPU_X(9)(t1)
-	sd	s2, VCPU_X(18)(t1)
-	sd	s3, VCPU_X(19)(t1)
-	sd	s4, VCPU_X(20)(t1)
-	sd	s5, VCPU_X(21)(t1)
-	sd	s6, VCPU_X(22)(t1)
-	sd	s7, VCPU_X(23)(t1)
-	sd	s8, VCPU_X(24)(t1)
-	sd	s9, VCPU_X(25)(t1)
-	sd	s10, VCPU_X(26)(t1)
-	sd	s11, VCPU_X(27)(t1)
-.Lload:
-	andi	a0, a0, ~(VCPU_DISCARD | VCPU_SYNC)
-	csrw	sscratch, a0
-	ld	gp, VCPU_X(3)(a0)
-	ld	tp, VCPU_X(4)(a0)
-	ld	s0, VCPU_X(8)(a0)
-	ld	s1, VCPU_X(9)(a0)
-	ld	s2, VCPU_X(18)(a0)
-	ld	s3, VCPU_X(19)(a0)
-	ld	s4, VCPU_X(20)(a0)
-	ld	s5, VCPU_X(21)(a0)
-	ld	s6, VCPU_X(22)(a0)
-	ld	s7, VCPU_X(23)(a0)
-	ld	s8, VCPU_X(24)(a0)
-	ld	s9, VCPU_X(25)(a0)
-	ld	s10, VCPU_X(26)(a0)
-	ld	s11, VCPU_X(27)(a0)
-	j	.Lresume
+/*
+ * A vcpu returned with flags: exact entry (VCPU_SYNC), an emulated device
+ * access (VCPU_MMIO), or a switch away from a reset vcpu (VCPU_DISCARD),
+ * whose registers are not worth saving.
+ */
+.Lflagged:
+	andi	t0, a0, VCPU_SYNC
+	bnez	t0, .Lsync
+	andi	t0, a0, VCPU_MMIO
+	bnez	t0, .Lmmio
+	andi	a0, a0, ~VCPU_DISCARD
+	j	.Lload
 
 /*
  * A guest access to an emulated device (VCPU_MMIO): the emulator may read
@@ -135,9 +144,7 @@ sk_trap_entry:
  * call mmio_trap(), and load them back (it may have written one)
  * before going on as after sk_trap().  Only this path pays for it.
  */
-.Lflagged:
-	andi	t0, a0, VCPU_MMIO
-	beqz	t0, .Lsync
+.Lmmio:
 	sd	gp, VCPU_X(3)(t1)
 	sd	tp, VCPU_X(4)(t1)
 	sd	s0, VCPU_X(8)(t1)
@@ -205,14 +212,16 @@ sk_trap_entry:
 	nop
 	nop
 	.option	pop
-2:	j	.Lsave
+2:	andi	a0, a0, ~VCPU_DISCARD
+	j	.Lsave
 
 /* vcpu_enter(vcpu | flags): first entry into a guest; its CSRs are loaded. */
 	.globl	vcpu_enter
 vcpu_enter:
-	ori	a0, a0, VCPU_DISCARD
 	andi	t0, a0, VCPU_SYNC
+	ori	a0, a0, VCPU_DISCARD
 	bnez	t0, .Lsync
+	andi	a0, a0, ~VCPU_DISCARD
 	j	.Lload
 
 	.section .bss

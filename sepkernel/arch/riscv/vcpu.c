@@ -54,14 +54,17 @@ static uint8_t fp_live[SK_MAX_HARTS] = { [0 ... SK_MAX_HARTS - 1] = 1 };
 
 /*
  * The FP half of a switch, when there is one (most partitions never
- * touch FP): from's registers are saved if its guest dirtied them, and
- * f0-f31 then get to's own values, or zeros unless they hold zeros
- * already.  Dirty with no from means a guest wrote them and was dropped
- * unsaved with its reset vcpu.
+ * touch FP): from's registers are saved if its guest dirtied them (ss is
+ * sstatus as the trap left it), and f0-f31 then get to's own values, or
+ * zeros unless they hold zeros already.  Dirty with no from means a
+ * guest wrote them and was dropped unsaved with its reset vcpu.  FS is
+ * left Clean (at boot it may have been Off).  Returns ret, so that
+ * vcpu_switch() can end with a tail call.
  */
-static __attribute__((noinline)) void vcpu_fp_switch(struct vcpu *from,
-						     struct vcpu *to,
-						     uint64_t ss)
+static __attribute__((noinline)) struct vcpu *vcpu_fp_switch(struct vcpu *from,
+							     struct vcpu *to,
+							     uint64_t ss,
+							     struct vcpu *ret)
 {
 	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
 		if (from) {
@@ -74,12 +77,19 @@ static __attribute__((noinline)) void vcpu_fp_switch(struct vcpu *from,
 		csr_set(sstatus, SSTATUS_FS);	/* FS on to touch f0-f31 */
 		fpu_load(to->fp_used ? to->fp : fp_zero);
 		fp_live[to->hart] = to->fp_used;
+		/* The guest starts out Clean, to tell if it writes them. */
+		csr_clear(sstatus, SSTATUS_FS);
+		csr_set(sstatus, SSTATUS_FS_CLEAN);
 	}
+	return ret;
 }
 
 /*
  * The CSR half of a world switch: from's state out (from is NULL when
  * the outgoing vcpu was reset and has nothing worth keeping), to's in.
+ * Returns to with flags on its low bits, as trap.S expects it: the
+ * scheduler ends with this call, and this (but for FP) calls nothing,
+ * so the common switch builds no stack frame anywhere.
  *
  * Only what a guest can change is saved.  hstatus is not: every
  * partition runs with the same one (hart_init), and the bits that move
@@ -88,9 +98,10 @@ static __attribute__((noinline)) void vcpu_fp_switch(struct vcpu *from,
  * that differ between partitions (hgatp, and any per-partition trap
  * delegation) are loaded in one place below.
  */
-void vcpu_switch(struct vcpu *from, struct vcpu *to)
+struct vcpu *vcpu_switch(struct vcpu *from, struct vcpu *to, uint64_t flags)
 {
 	uint64_t ss = csr_read(sstatus);
+	struct vcpu *ret = (struct vcpu *)((uint64_t)to | flags);
 
 	if (from) {
 		from->sstatus = ss & SSTATUS_SPP;
@@ -105,15 +116,19 @@ void vcpu_switch(struct vcpu *from, struct vcpu *to)
 		from->hvip = csr_read(hvip);
 		from->scounteren = csr_read(scounteren);
 		from->senvcfg = csr_read(senvcfg);
-		if (sched_has_sstc())
-			from->vstimecmp = csr_read(vstimecmp);
 	}
-	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY || to->fp_used ||
-	    fp_live[to->hart])
-		vcpu_fp_switch(from, to, ss);
-	/* sret returns to VS or VU as it trapped; FP starts out clean. */
-	csr_write(sstatus, (ss & ~(SSTATUS_SPP | SSTATUS_FS)) |
-		  to->sstatus | SSTATUS_FS_CLEAN);
+	if (sched_has_sstc()) {
+		if (from)
+			from->vstimecmp = csr_read(vstimecmp);
+		csr_write(vstimecmp, to->vstimecmp);
+	}
+	/*
+	 * sret returns to VS or VU as it trapped.  sstatus.FS is Clean
+	 * unless from dirtied f0-f31, and then vcpu_fp_switch() below
+	 * leaves it Clean: every guest starts out Clean.
+	 */
+	csr_clear(sstatus, SSTATUS_SPP);
+	csr_set(sstatus, to->sstatus);
 
 	/* The hypervisor's per-partition settings, fixed at build time. */
 	csr_write(hgatp, to->hgatp);
@@ -133,8 +148,10 @@ void vcpu_switch(struct vcpu *from, struct vcpu *to)
 	csr_write(hvip, to->hvip);
 	csr_write(scounteren, to->scounteren);
 	csr_write(senvcfg, to->senvcfg);
-	if (sched_has_sstc())
-		csr_write(vstimecmp, to->vstimecmp);
+	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY || to->fp_used ||
+	    fp_live[to->hart])
+		return vcpu_fp_switch(from, to, ss, ret);
+	return ret;
 }
 
 /*

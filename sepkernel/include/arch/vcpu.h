@@ -70,7 +70,7 @@ _Static_assert(__builtin_offsetof(struct vcpu, sync_stop) == VCPU_SYNC_STOP, "st
 struct sk_part_desc;
 
 void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp);
-void vcpu_switch(struct vcpu *from, struct vcpu *to);
+struct vcpu *vcpu_switch(struct vcpu *from, struct vcpu *to, uint64_t flags);
 void vcpu_set_timer(struct vcpu *v, uint64_t when);
 int vcpu_reflect_user(struct vcpu *v, uint64_t cause, uint64_t tval);
 void vcpu_enter(struct vcpu *v) __attribute__((noreturn));

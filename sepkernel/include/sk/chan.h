@@ -11,6 +11,16 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 	       uint64_t type);
 long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 	       uint64_t info, uint64_t flags);
+/*
+ * The same calls' common case, without a call or a stack frame: the
+ * result, or CHAN_SLOW (no error code has this value) when the full
+ * call must decide; then nothing has changed.
+ */
+#define CHAN_SLOW	(-0x10000L)
+long chan_send_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
+		    uint64_t type);
+long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
+		    uint64_t info, uint64_t flags);
 long chan_notify(struct part *p, uint64_t id);
 long chan_status(struct part *p, uint64_t id, uint64_t out);
 int chan_ready(struct part *p);
@@ -19,6 +29,9 @@ void chan_clear_windows(struct part *p);
 void chan_summary(void);
 
 /* The security monitor (monitor.c). */
+int monitor_verdict(struct part *p, const struct sk_chan_desc *c,
+		    uint64_t len, uint64_t type);
+void monitor_count(struct part *p, const struct sk_chan_desc *c);
 int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 		  uint64_t type);
 long monitor_deny(struct part *p, int chan, int reason, unsigned call,

@@ -37,6 +37,8 @@ void part_event(struct part *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Queue one partition line "[name] " + text; -1 if its queue is full. */
 int cons_part_line(struct part *p, const char *text, size_t len);
+/* Has p no lines waiting in its queue? */
+int cons_idle(struct part *p);
 /* Write p's queued lines that fit before it must stop (p is running). */
 void cons_drain(struct part *p);
 /*

@@ -9,7 +9,8 @@
 void hm_fault(struct part *p, uint64_t cause, uint64_t tval, uint64_t gpa);
 void hm_check_watchdog(struct part *p, uint64_t frame);
 void hm_reboot(struct part *p);
-void sk_halt(const char *reason, const char *part) __attribute__((noreturn));
+/* cold: runs once, at the end, so it is built for size. */
+void sk_halt(const char *reason, const char *part) __attribute__((noreturn, cold));
 void sk_panic(const char *what, uint64_t cause, uint64_t epc, uint64_t tval)
 	__attribute__((noreturn));
 

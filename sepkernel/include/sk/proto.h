@@ -9,6 +9,7 @@
 void proto_boot(void);
 /* c->proto is set: check the send against the protocol and move it. */
 long proto_send(struct part *p, const struct sk_chan_desc *c, uint64_t type);
+int proto_try_move(const struct sk_chan_desc *c, uint64_t type);
 void proto_part_restarted(struct part *p);
 void proto_summary(void);
 

@@ -10,6 +10,7 @@ struct hart {
 	unsigned id;
 	const struct sk_plan *plan;
 	const struct sk_slot *slot;	/* the current slot, in plan->slots */
+	const struct sk_slot *last;	/* the plan's last slot */
 	struct part *owner;	/* its partition, NULL for an idle gap */
 	/* The current slot in absolute ticks, computed once as it begins. */
 	uint64_t start, end;
@@ -24,6 +25,7 @@ struct hart {
 	uint64_t stop_at;	/* when the partition picked must stop */
 	uint64_t wake;		/* idle: when the timer will wake the hart */
 	struct part *drain;	/* idle: whose slot the idle time is, or NULL */
+	uint64_t quick_until;	/* sched_boundary() may decide before this */
 };
 
 extern struct hart sk_harts[];
