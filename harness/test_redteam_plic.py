@@ -72,7 +72,8 @@ def test_a_doorbell_storm_from_another_hart_is_contained():
 # asks its UART's line, which reads the board UART through the SBI
 # (console = "sbi").  Four such reads while bytes were typed made 35 to
 # 50 entries late; now the switch-in reads at most one byte, and only
-# when the ring is empty.  Nothing typed is lost for it.
+# when the ring is empty.  Nothing typed is lost for it.  The system
+# piles on the rest: 62 doorbells pending, FP saved and loaded.
 @pytest.mark.flaky(reruns=2)      # typed input: host time
 def test_typed_input_at_a_plic_partitions_switch_in_keeps_slots_exact():
     with Session(SYS / "plicred_input.toml", timeout=120) as s:

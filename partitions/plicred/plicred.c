@@ -3,14 +3,16 @@
  * plicred - hostile and heavy uses of the virtual PLIC (plic = true),
  * for harness/test_redteam_plic.py.  /config mode:
  *
- *   1 ringer   rings every channel it writes, once per slot (storm = 1:
- *              without pause, the whole slot), then yields
+ *   1 ringer   rings its first bells channels, once per slot (storm = 1:
+ *              without pause, the whole slot), then yields; fp = 1:
+ *              with every FP register dirty
  *   2 hold     every source enabled at priority 7, every doorbell left
  *              pending and never claimed: the kernel's switch-in scan of
  *              its sources is at its longest, slot after slot (read_at:
  *              its UART's receive interrupt on too, so the switch-in also
  *              looks at the board UART for it; at that time, it reads
- *              what was typed and says how many bytes)
+ *              what was typed and says how many bytes; fp = 1: it keeps
+ *              its FP registers dirty meanwhile)
  *   3 victim   no PLIC: takes external interrupts and counts them (there
  *              must be none: another partition's line never reaches it)
  *   4 restart  raises its line (UART and doorbells), takes it once, and
@@ -70,12 +72,25 @@ static void open_all(void)
 	wr(THRESHOLD, 0);
 }
 
+/* Dirty every FP register: the next switch must save them all. */
+static void fp_dirty(void)
+{
+	__asm__ volatile(".option push\n\t.option arch, +d\n\t"
+			 "li t0, 0x2000\n\tcsrs sstatus, t0\n\t"
+			 "fcvt.d.l f0, t0\n\tfmv.d f1, f0\n\tfmv.d f2, f0\n\t"
+			 "fmv.d f3, f0\n\tfmv.d f31, f0\n\t.option pop"
+			 ::: "t0", "memory");
+}
+
 static void ringer(void)
 {
 	int storm = (int)sk_arg_u64("storm", 0);
 	int bells = (int)sk_arg_u64("bells", 1);
+	int fp = (int)sk_arg_u64("fp", 0);
 
 	for (;;) {
+		if (fp)
+			fp_dirty();
 		for (int i = 0; i < bells; i++)
 			sk_notify(i);
 		if (!storm)
@@ -93,7 +108,8 @@ static void hold(void)
 		*(volatile uint8_t *)UART_IER = 0x01;
 	printf("hold: all sources open, none claimed\n");
 	while (!read_at || sk_time() < read_at)
-		;
+		if (sk_arg_u64("fp", 0))
+			fp_dirty();
 	while (*(volatile uint8_t *)(UART_IER + 4) & 1)	/* LSR.DR */
 		n += *(volatile uint8_t *)(UART_IER - 1) != 0;	/* RBR */
 	printf("hold: typed %lu\n", n);
