@@ -26,8 +26,9 @@
  * read as zero and ignore writes, as on a PLIC with fewer sources; any
  * other offset or width is a contained fault.  A claim returns the most
  * urgent source that is pending, enabled and above the threshold (the
- * lowest id on a tie) and holds it until its completion: a doorbell is consumed by its claim
- * (it rang, it was taken), the UART's line stays up while the UART asks.
+ * lowest id on a tie) and holds it until its completion: a doorbell is
+ * consumed by its claim (it rang, it was taken), the UART's line stays
+ * up while the UART asks.
  *
  * The hart's view of all this is one bit, hvip.VSEIP, the virtual
  * supervisor external interrupt: raised while a claim would return a
