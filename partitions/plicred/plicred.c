@@ -173,7 +173,8 @@ static void good_forms(void)
 			 : "=&r"(sp_r) :: "t0", "t1", "memory");
 	printf("form c.swsp/c.lwsp %lu\n", (unsigned long)sp_r);
 	wr(PRIO(4), 7);
-	__asm__ volatile("li %0, 0x0c000000\n\tlwu %0, 16(%0)" : "=r"(lwu_r) :: "memory");
+	__asm__ volatile("li %0, 0x0c000000\n\tlwu %0, 16(%0)"
+			 : "=r"(lwu_r) :: "memory");
 	printf("form lwu %lu\n", (unsigned long)lwu_r);
 	__asm__ volatile("lw x0, 0(%0)" :: "r"(CLAIM) : "memory");
 	printf("form lw x0 ok\n");
