@@ -110,8 +110,12 @@ static void hold(void)
 	while (!read_at || sk_time() < read_at)
 		if (sk_arg_u64("fp", 0))
 			fp_dirty();
-	while (*(volatile uint8_t *)(UART_IER + 4) & 1)	/* LSR.DR */
-		n += *(volatile uint8_t *)(UART_IER - 1) != 0;	/* RBR */
+	/* Up to "want" bytes, for as long as "read_for" ticks: typed input
+	 * reaches the board UART in host time. */
+	read_at += sk_arg_u64("read_for", 0);
+	while (n < sk_arg_u64("want", 0) && sk_time() < read_at)
+		if (*(volatile uint8_t *)(UART_IER + 4) & 1)	/* LSR.DR */
+			n += *(volatile uint8_t *)(UART_IER - 1) != 0;	/* RBR */
 	printf("hold: typed %lu\n", n);
 	for (;;)
 		;
