@@ -18,16 +18,17 @@
  */
 #include <stdio.h>
 #include "sk.h"
+#include "sk_plic.h"
 
-#define PLIC		0x0c000000UL
-#define PRIO(s)		(PLIC + 4 * (s))
-#define PENDING(w)	(PLIC + 0x1000 + 4 * (w))
-#define ENABLE(w)	(PLIC + 0x2000 + 4 * (w))
-#define THRESHOLD	(PLIC + 0x200000)
-#define CLAIM		(PLIC + 0x200004)
+#define PLIC		SK_PLIC_BASE
+#define PRIO(s)		SK_PLIC_PRIO(s)
+#define PENDING(w)	SK_PLIC_PENDING(w)
+#define ENABLE(w)	SK_PLIC_ENABLE(w)
+#define THRESHOLD	SK_PLIC_THRESHOLD
+#define CLAIM		SK_PLIC_CLAIM
 #define UART_IER	0x10000001UL
 #define UART_IIR	0x10000002UL
-#define SIE_SEIE	(1UL << 9)
+#define SIE_SEIE	SK_SIE_SEIE
 #define SRC_UART	1
 
 static unsigned long checks, bad;
@@ -35,15 +36,8 @@ static uint32_t SRC_BELL;	/* from its device tree: 2 + its port id */
 static int ask;
 static volatile unsigned long irqs, irq_src;
 
-static uint32_t rd(uint64_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static void wr(uint64_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
+#define rd(a)		sk_plic_read(a)
+#define wr(a, v)	sk_plic_write((a), (v))
 
 /*
  * Is the external interrupt line up?  Not read from sip: QEMU 7.2 shows
