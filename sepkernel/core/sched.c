@@ -74,10 +74,10 @@ static inline void slot_begin(struct hart *h, const struct sk_slot *s,
 		p->slots++;
 }
 
-/* The owner of slot s; part_get() multiplies: once per slot. */
+/* The owner of slot s (the generated table points at it). */
 static inline struct part *slot_owner(const struct sk_slot *s)
 {
-	return s->part >= 0 ? part_get(s->part) : NULL;
+	return s->owner;
 }
 
 void sched_init_hart(unsigned id, uint64_t epoch)
@@ -356,9 +356,9 @@ static inline struct part *sched_boundary(struct hart *h, uint64_t now)
 	s = slot_after(h, &fs);
 	start = fs + s->start;
 	end = start + s->length;	/* = its stop: no guard */
-	if (s->part < 0 || now < start || now >= end)
+	p = s->owner;
+	if (!p || now < start || now >= end)
 		return NULL;
-	p = part_get((uint32_t)s->part);
 	if (p->state != PART_READY || p->desc->watchdog || !cons_idle(p) ||
 	    vplic_on(p))
 		return NULL;

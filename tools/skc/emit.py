@@ -200,7 +200,7 @@ def _ports_c(parts):
 
 def system_c(src, system, parts, plans, chans=(), protos=()):
     """The static tables of sk/system.h."""
-    out = [_header(src), '#include "sk/system.h"\n\n']
+    out = [_header(src), '#include "sk/part.h"\n#include "sk/system.h"\n\n']
     for p in parts:
         out.append("extern const uint8_t sk_pkg_%d[], sk_sig_%d[];\t/* %s */\n" %
                    (p.id, p.id, p.name))
@@ -212,8 +212,10 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
         out.append("static const struct sk_slot sk_slots_hart%d[%d] = {\n" %
                    (h, len(plan.slots)))
         for s in plan.slots:
-            out.append("\t{ .start = %d, .length = %d, .part = %d },\t/* %s */\n" %
+            out.append("\t{ .start = %d, .length = %d, .part = %d, .owner = %s },"
+                       "\t/* %s */\n" %
                        (s.start, s.length, s.part.id if s.part else -1,
+                        "&sk_part_table[%d]" % s.part.id if s.part else "0",
                         s.part.name if s.part else "idle"))
         out.append("};\n\n")
     out.append("static const struct sk_plan sk_plans[%d] = {\n" % len(plans))

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+struct part;
+
 /* Every partition sees the same small machine (guest-physical). */
 #define SK_GUEST_RAM_BASE	0x80000000UL	/* its RAM starts here */
 #define SK_GUEST_DTB_BASE	0x7fe00000UL	/* its device tree, read-only */
@@ -188,6 +190,8 @@ struct sk_slot {
 	uint64_t start;
 	uint64_t length;
 	int32_t part;		/* partition id, or -1 for an idle gap */
+	struct part *owner;	/* &sk_part_table[part], or NULL: a switch
+				 * finds its partition without a multiply */
 };
 
 /* The static cyclic plan of one hart. */
