@@ -296,6 +296,7 @@ def test_output_files(built):
 
 def test_system_c_compiles(built, tmp_path):
     r = subprocess.run([CC, *CFLAGS, "-I", str(ROOT / "sepkernel" / "include"),
+                        "-I", str(ROOT / "sepkernel"),
                         "-I", str(ROOT / "sbi"), "-c", str(built.out / "system.c"),
                         "-o", str(tmp_path / "system.o")],
                        capture_output=True, text=True)
