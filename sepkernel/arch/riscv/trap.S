@@ -18,6 +18,44 @@
  */
 #include "arch/vcpu.h"
 
+/*
+ * The callee-saved half of a vcpu's registers (gp, tp, s0-s11), which C
+ * preserves for us: moved only at a world switch or for a device access.
+ */
+.macro CALLEE_SAVE base
+	sd	gp, VCPU_X(3)(\base)
+	sd	tp, VCPU_X(4)(\base)
+	sd	s0, VCPU_X(8)(\base)
+	sd	s1, VCPU_X(9)(\base)
+	sd	s2, VCPU_X(18)(\base)
+	sd	s3, VCPU_X(19)(\base)
+	sd	s4, VCPU_X(20)(\base)
+	sd	s5, VCPU_X(21)(\base)
+	sd	s6, VCPU_X(22)(\base)
+	sd	s7, VCPU_X(23)(\base)
+	sd	s8, VCPU_X(24)(\base)
+	sd	s9, VCPU_X(25)(\base)
+	sd	s10, VCPU_X(26)(\base)
+	sd	s11, VCPU_X(27)(\base)
+.endm
+
+.macro CALLEE_LOAD base
+	ld	gp, VCPU_X(3)(\base)
+	ld	tp, VCPU_X(4)(\base)
+	ld	s0, VCPU_X(8)(\base)
+	ld	s1, VCPU_X(9)(\base)
+	ld	s2, VCPU_X(18)(\base)
+	ld	s3, VCPU_X(19)(\base)
+	ld	s4, VCPU_X(20)(\base)
+	ld	s5, VCPU_X(21)(\base)
+	ld	s6, VCPU_X(22)(\base)
+	ld	s7, VCPU_X(23)(\base)
+	ld	s8, VCPU_X(24)(\base)
+	ld	s9, VCPU_X(25)(\base)
+	ld	s10, VCPU_X(26)(\base)
+	ld	s11, VCPU_X(27)(\base)
+.endm
+
 	.section .text
 	.globl	sk_trap_entry
 	.balign	4
@@ -71,36 +109,10 @@ sk_trap_entry:
 	andi	t0, a0, VCPU_SYNC | VCPU_MMIO | VCPU_DISCARD
 	bnez	t0, .Lflagged
 .Lsave:					/* the outgoing vcpu's callee-saved regs */
-	sd	gp, VCPU_X(3)(t1)
-	sd	tp, VCPU_X(4)(t1)
-	sd	s0, VCPU_X(8)(t1)
-	sd	s1, VCPU_X(9)(t1)
-	sd	s2, VCPU_X(18)(t1)
-	sd	s3, VCPU_X(19)(t1)
-	sd	s4, VCPU_X(20)(t1)
-	sd	s5, VCPU_X(21)(t1)
-	sd	s6, VCPU_X(22)(t1)
-	sd	s7, VCPU_X(23)(t1)
-	sd	s8, VCPU_X(24)(t1)
-	sd	s9, VCPU_X(25)(t1)
-	sd	s10, VCPU_X(26)(t1)
-	sd	s11, VCPU_X(27)(t1)
+	CALLEE_SAVE t1
 .Lload:					/* a0 = vcpu, without flags */
 	csrw	sscratch, a0
-	ld	gp, VCPU_X(3)(a0)
-	ld	tp, VCPU_X(4)(a0)
-	ld	s0, VCPU_X(8)(a0)
-	ld	s1, VCPU_X(9)(a0)
-	ld	s2, VCPU_X(18)(a0)
-	ld	s3, VCPU_X(19)(a0)
-	ld	s4, VCPU_X(20)(a0)
-	ld	s5, VCPU_X(21)(a0)
-	ld	s6, VCPU_X(22)(a0)
-	ld	s7, VCPU_X(23)(a0)
-	ld	s8, VCPU_X(24)(a0)
-	ld	s9, VCPU_X(25)(a0)
-	ld	s10, VCPU_X(26)(a0)
-	ld	s11, VCPU_X(27)(a0)
+	CALLEE_LOAD a0
 	/* ... and on into .Lresume */
 
 .Lresume:
@@ -145,37 +157,11 @@ sk_trap_entry:
  * before going on as after sk_trap().  Only this path pays for it.
  */
 .Lmmio:
-	sd	gp, VCPU_X(3)(t1)
-	sd	tp, VCPU_X(4)(t1)
-	sd	s0, VCPU_X(8)(t1)
-	sd	s1, VCPU_X(9)(t1)
-	sd	s2, VCPU_X(18)(t1)
-	sd	s3, VCPU_X(19)(t1)
-	sd	s4, VCPU_X(20)(t1)
-	sd	s5, VCPU_X(21)(t1)
-	sd	s6, VCPU_X(22)(t1)
-	sd	s7, VCPU_X(23)(t1)
-	sd	s8, VCPU_X(24)(t1)
-	sd	s9, VCPU_X(25)(t1)
-	sd	s10, VCPU_X(26)(t1)
-	sd	s11, VCPU_X(27)(t1)
+	CALLEE_SAVE t1
 	mv	a0, t1
 	call	mmio_trap
 	csrr	t1, sscratch
-	ld	gp, VCPU_X(3)(t1)
-	ld	tp, VCPU_X(4)(t1)
-	ld	s0, VCPU_X(8)(t1)
-	ld	s1, VCPU_X(9)(t1)
-	ld	s2, VCPU_X(18)(t1)
-	ld	s3, VCPU_X(19)(t1)
-	ld	s4, VCPU_X(20)(t1)
-	ld	s5, VCPU_X(21)(t1)
-	ld	s6, VCPU_X(22)(t1)
-	ld	s7, VCPU_X(23)(t1)
-	ld	s8, VCPU_X(24)(t1)
-	ld	s9, VCPU_X(25)(t1)
-	ld	s10, VCPU_X(26)(t1)
-	ld	s11, VCPU_X(27)(t1)
+	CALLEE_LOAD t1
 	bne	a0, t1, .Lslow
 	j	.Lresume
 
