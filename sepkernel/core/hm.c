@@ -118,7 +118,7 @@ static void summary(void)
 		sk_event("event=summary part=%s state=%s slots=%lu faults=%u restarts=%u denials=%u",
 			 p->desc->name,
 			 p->state == PART_STOPPED ? "stopped" : "ready",
-			 p->slots, p->faults, p->restarts, p->denials);
+			 sched_slots_given(p), p->faults, p->restarts, p->denials);
 	}
 }
 

@@ -250,7 +250,7 @@ void part_stop(struct part *p, const char *reason)
 	p->state = PART_STOPPED;
 	part_event(p, "event=stop part=%s reason=%s", p->desc->name, reason);
 	if (h->loaded == p)
-		h->discard = 1;
+		h->loaded = NULL;	/* its live registers are dropped */
 	if (p->desc->flags & SK_PART_F_CRITICAL)
 		sk_halt("critical", p->desc->name);
 	if (part_scheduled(p->desc) &&
@@ -273,7 +273,7 @@ void part_restart(struct part *p, const char *cause)
 	p->rl_frame = h->frames;
 	reload_begin(p);
 	if (h->loaded == p)
-		h->discard = 1;
+		h->loaded = NULL;	/* its live registers are dropped */
 }
 
 /*

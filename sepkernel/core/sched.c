@@ -56,7 +56,7 @@ static void timer_arm(uint64_t when)
 
 /*
  * Make s (owned by p, starting at start) the hart's current slot.  Its
- * absolute start, end and stop are computed here, once per slot, so that
+ * absolute start and end are computed here, once per slot, so that
  * every later look at the plan (each timer interrupt, each yield) is a
  * compare with a precomputed time rather than a walk over the slot table.
  */
@@ -67,11 +67,14 @@ static inline void slot_begin(struct hart *h, const struct sk_slot *s,
 	h->owner = p;
 	h->start = start;
 	h->end = start + s->length;
-	h->stop = h->end - sk_system.guard;
 	h->yielded = 0;
 	h->entered = 0;
-	if (p)
-		p->slots++;
+}
+
+/* The current slot's owner stops here, guard ticks before its end. */
+static inline uint64_t slot_stop(const struct hart *h)
+{
+	return h->end - sk_system.guard;
 }
 
 /* The owner of slot s (the generated table points at it). */
@@ -97,7 +100,7 @@ void sched_init_hart(unsigned id, uint64_t epoch)
 	} else {
 		h->end = ~0UL;		/* never a boundary: sched_boundary() */
 	}
-	/* sched_boundary() may decide before this (see there). */
+	/* sched_boundary() takes the slots that end by this (see there). */
 	if (!sk_system.guard && has_sstc)
 		h->quick_until = stop_at ? stop_at : ~0UL;
 	/* The slot timer, and IPIs that wake a receiver parked on a channel. */
@@ -167,7 +170,7 @@ static void idle_until(uint64_t t)
  */
 static uint64_t guest_deadline(struct part *p, uint64_t now, uint64_t stop)
 {
-	uint64_t d = p->vcpu.vstimecmp;
+	uint64_t d = p->vcpu.csr.vstimecmp;
 
 	return !has_sstc && d > now && d < stop ? d : stop;
 }
@@ -242,7 +245,7 @@ static struct part *sched_pick(struct hart *h, uint64_t now)
 		 * did.
 		 */
 		p = h->owner;
-		if (!p || now >= h->stop) {
+		if (!p || now >= slot_stop(h)) {
 			if (wait_for(h, &now, h->end, 1))
 				continue;
 			return NULL;
@@ -259,7 +262,7 @@ static struct part *sched_pick(struct hart *h, uint64_t now)
 			 * reload never takes time from the next slot; what
 			 * does not fit waits for p's next slot.
 			 */
-			part_reload_step(p, h->stop);
+			part_reload_step(p, slot_stop(h));
 			h->entered = 1;		/* late by its own reload only */
 			h->sync_at = 0;		/* that took time: look again */
 			now = time_now();
@@ -278,12 +281,37 @@ static struct part *sched_pick(struct hart *h, uint64_t now)
 		if (!h->entered && exact() && !h->sync_at)
 			__atomic_add_fetch(&sk_sync_late, 1, __ATOMIC_RELAXED);
 		h->entered = 1;
-		h->stop_at = h->stop < stop_at || !stop_at ? h->stop : stop_at;
+		h->stop_at = slot_stop(h) < stop_at || !stop_at ?
+			     slot_stop(h) : stop_at;
 		if (!h->sync_at)
-			timer_arm(guest_deadline(p, now, h->stop));
+			timer_arm(guest_deadline(p, now, slot_stop(h)));
 		h->yielded = 0;
 		return p;
 	}
+}
+
+/*
+ * How many slots p has been given: its slots in each major frame its
+ * hart completed, and in the current frame those begun so far.  The
+ * plan is fixed, so this is counted when asked, not kept by the switch.
+ */
+uint64_t sched_slots_given(const struct part *p)
+{
+	const struct hart *h = p->hart;
+	uint64_t per_frame = 0, this_frame = 0;
+
+	if (!h || !h->plan)		/* halted before its hart began */
+		return 0;
+	for (uint32_t i = 0; i < h->plan->nslots; i++) {
+		const struct sk_slot *s = &h->plan->slots[i];
+
+		if (s->owner != p)
+			continue;
+		per_frame++;
+		if (h->slot && s <= h->slot)
+			this_frame++;
+	}
+	return h->frames * per_frame + this_frame;
 }
 
 uint64_t sched_slot_end(struct hart *h)
@@ -307,40 +335,39 @@ static inline uint64_t doorbell_virq(struct part *p)
 /*
  * Enter next (chosen, its slot begun and its timer armed) with virq, the
  * virtual interrupts that became due while it was away (its doorbells or
- * its virtual PLIC's, and without Sstc its timer), and the CSR half of the world switch if it is
- * not the vcpu loaded.  Returns what trap.S expects (the vcpu, and flags
- * on its low bits); the switch is a tail call, so no stack frame here.
+ * its virtual PLIC's, and without Sstc its timer), and the CSR half of
+ * the world switch if it is not the vcpu loaded.  Returns what trap.S
+ * expects (the vcpu, and flags on its low bits); the switch is a tail
+ * call, so no stack frame here.
  */
 static __attribute__((noinline)) struct vcpu *sched_enter(struct hart *h,
 							   struct part *next,
 							   uint64_t flags,
 							   uint64_t virq)
 {
-	struct part *from = h->loaded;
+	struct part *from = h->loaded;	/* NULL: nothing live to keep */
 
 	next->wait_port = 0;	/* a parked receive runs again, and re-parks */
-	if (next == from && !h->discard) {
+	if (next == from) {
 		if (virq)
 			csr_set(hvip, virq);
 		return (struct vcpu *)((uint64_t)&next->vcpu | flags);
 	}
-	if (h->discard || !from)
+	if (!from)
 		flags |= VCPU_DISCARD;
 	if (virq)
-		next->vcpu.hvip |= virq;
+		next->vcpu.csr.hvip |= virq;
 	h->loaded = next;
-	h->discard = 0;
-	return vcpu_switch(flags & VCPU_DISCARD ? NULL : &from->vcpu,
-			   &next->vcpu, flags);
+	return vcpu_switch(from ? &from->vcpu : NULL, &next->vcpu, flags);
 }
 
 /*
  * The common case, a slot boundary with nothing special about it: the
  * current slot is over and the next one belongs to a partition that is
- * ready, has no watchdog, no console lines waiting and no virtual PLIC
- * (whose state takes calls to read), on a hart with
- * Sstc and no guard (quick_until: 0 otherwise, else the time the system
- * stops, or never).  Begins that slot, arms its stop and returns its
+ * ready, has no console lines waiting, and is plain (the generated plan
+ * says so: no watchdog, no virtual PLIC, whose state takes calls to
+ * read), and ends by h->quick_until (0 on a hart without Sstc or with a
+ * guard; else the time the system stops, or never).  Begins that slot, arms its stop and returns its
  * partition, exactly as sched_pick() would; or returns NULL, having
  * changed nothing, for sched_pick() to decide.  It calls nothing, so the
  * common world switch builds no stack frame in the scheduler.
@@ -351,25 +378,23 @@ static inline struct part *sched_boundary(struct hart *h, uint64_t now)
 	struct part *p;
 	uint64_t fs, start, end;
 
-	if (now < h->end || now >= h->quick_until)
+	if (now < h->end)
 		return NULL;
 	s = slot_after(h, &fs);
 	start = fs + s->start;
 	end = start + s->length;	/* = its stop: no guard */
-	p = s->owner;
-	if (!p || now < start || now >= end)
+	p = s->plain;		/* no watchdog, no virtual PLIC */
+	if (!p || now < start || now >= end || end > h->quick_until)
 		return NULL;
-	if (p->state != PART_READY || p->desc->watchdog || !cons_idle(p) ||
-	    vplic_on(p))
+	if (p->state != PART_READY || !cons_idle(p))
 		return NULL;
 	if (fs != h->frame_start) {
 		h->frame_start = fs;
 		h->frames++;
 	}
-	slot_begin(h, s, p, start);
-	h->entered = 1;
-	h->stop_at = end < h->quick_until ? end : h->quick_until;
-	csr_write(stimecmp, h->stop_at);
+	slot_begin(h, s, p, start);	/* entered: only exact mode asks */
+	h->stop_at = end;
+	csr_write(stimecmp, end);
 	return p;
 }
 
@@ -412,7 +437,7 @@ static __attribute__((noinline, cold)) struct vcpu *sched_slow(struct hart *h,
 		flags = VCPU_SYNC;
 	}
 	/* ... and (without Sstc) a timer deadline that has passed. */
-	if (!has_sstc && next->vcpu.vstimecmp <= time_now())
+	if (!has_sstc && next->vcpu.csr.vstimecmp <= time_now())
 		virq |= 1UL << IRQ_VS_TIMER;
 	return sched_enter(h, next, flags, virq);
 }

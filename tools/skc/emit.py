@@ -212,10 +212,12 @@ def system_c(src, system, parts, plans, chans=(), protos=()):
         out.append("static const struct sk_slot sk_slots_hart%d[%d] = {\n" %
                    (h, len(plan.slots)))
         for s in plan.slots:
-            out.append("\t{ .start = %d, .length = %d, .part = %d, .owner = %s },"
-                       "\t/* %s */\n" %
+            owner = "&sk_part_table[%d]" % s.part.id if s.part else "0"
+            plain = s.part and not s.part.watchdog and not s.part.plic
+            out.append("\t{ .start = %d, .length = %d, .part = %d, .owner = %s,"
+                       " .plain = %s },\t/* %s */\n" %
                        (s.start, s.length, s.part.id if s.part else -1,
-                        "&sk_part_table[%d]" % s.part.id if s.part else "0",
+                        owner, owner if plain else "0",
                         s.part.name if s.part else "idle"))
         out.append("};\n\n")
     out.append("static const struct sk_plan sk_plans[%d] = {\n" % len(plans))

@@ -31,57 +31,91 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
 	v->x[11] = SK_GUEST_DTB_BASE;
 	v->sepc = d->entry;
 	v->sstatus = SSTATUS_SPP;	/* sret lands in VS-mode */
-	v->vstimecmp = ~0UL;		/* no timer until the guest asks */
+	v->csr.vstimecmp = ~0UL;	/* no timer until the guest asks */
 	v->hedeleg = d->hedeleg;
 	/*
 	 * What firmware gives an S-mode kernel: its user mode may read the
 	 * counters too (Linux's vDSO reads time).  hcounteren still decides
 	 * what VS-mode itself gets; cycle and instret only with counters.
 	 */
-	v->scounteren = HCOUNTEREN_TM | (sk_system.guest_counters ?
+	v->csr.scounteren = HCOUNTEREN_TM | (sk_system.guest_counters ?
 		HCOUNTEREN_CY | HCOUNTEREN_IR : 0);
 	v->hgatp = hgatp;
 }
 
 /*
- * FP registers: saved only if the guest dirtied them (sstatus.FS, which
- * the hardware sets to Dirty on any FP write in V=1), and restored or
- * zeroed on every switch so no partition sees another's values.
+ * FP registers: saved only if the guest dirtied them, and restored or
+ * zeroed on every switch so no partition sees another's values.  The
+ * hart's own sstatus.FS (not the guest's vsstatus.FS) says between two
+ * switches what f0-f31 hold:
+ *   Initial  zeros, which anyone may see;
+ *   Clean    the values loaded for the running vcpu, unchanged;
+ *   Dirty    values it wrote (the hardware sets Dirty on any FP write
+ *            in V=1, in both FS fields);
+ *   Off      whatever firmware left (at boot).
+ * So the common switch, with zeros held and a vcpu that never used FP
+ * coming in, needs one compare and no memory of its own.
  */
 static const uint64_t fp_zero[33];
-/* f0-f31 may hold someone's values; at boot, whatever firmware left. */
-static uint8_t fp_live[SK_MAX_HARTS] = { [0 ... SK_MAX_HARTS - 1] = 1 };
+
+static inline int fp_switch_needed(uint64_t ss, const struct vcpu *to)
+{
+	return (ss & SSTATUS_FS) != SSTATUS_FS_INITIAL || to->fp_used;
+}
 
 /*
  * The FP half of a switch, when there is one (most partitions never
  * touch FP): from's registers are saved if its guest dirtied them (ss is
- * sstatus as the trap left it), and f0-f31 then get to's own values, or
- * zeros unless they hold zeros already.  Dirty with no from means a
- * guest wrote them and was dropped unsaved with its reset vcpu.  FS is
- * left Clean (at boot it may have been Off).  Returns ret, so that
- * vcpu_switch() can end with a tail call.
+ * sstatus as the trap left it), then f0-f31 get to's own values, or
+ * zeros.  Dirty with no from means a guest wrote them and was dropped
+ * unsaved with its reset vcpu.  Returns ret, so that vcpu_switch() can
+ * end with a tail call.
  */
 static __attribute__((noinline)) struct vcpu *vcpu_fp_switch(struct vcpu *from,
 							     struct vcpu *to,
 							     uint64_t ss,
 							     struct vcpu *ret)
 {
-	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
-		if (from) {
-			fpu_save(from->fp);
-			from->fp_used = 1;
-		}
-		fp_live[to->hart] = 1;
+	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY && from) {
+		fpu_save(from->fp);
+		from->fp_used = 1;
 	}
-	if (to->fp_used || fp_live[to->hart]) {
-		csr_set(sstatus, SSTATUS_FS);	/* FS on to touch f0-f31 */
-		fpu_load(to->fp_used ? to->fp : fp_zero);
-		fp_live[to->hart] = to->fp_used;
-		/* The guest starts out Clean, to tell if it writes them. */
-		csr_clear(sstatus, SSTATUS_FS);
-		csr_set(sstatus, SSTATUS_FS_CLEAN);
-	}
+	csr_set(sstatus, SSTATUS_FS);		/* FS on to touch f0-f31 */
+	fpu_load(to->fp_used ? to->fp : fp_zero);
+	/* Clean or Initial, and Dirty again when the guest writes one. */
+	csr_clear(sstatus, SSTATUS_FS);
+	csr_set(sstatus, to->fp_used ? SSTATUS_FS_CLEAN : SSTATUS_FS_INITIAL);
 	return ret;
+}
+
+/*
+ * A switch away from a reset vcpu (or the first entry on a hart) has no
+ * outgoing state worth keeping: its CSRs are swapped out into this
+ * hart's sink, never read, so that the swap below has a single path.
+ */
+static struct vcpu_csrs csr_sink[SK_MAX_HARTS];
+
+/*
+ * The guest-changeable CSRs: out gets the live values, in's are loaded,
+ * with one csrrw each (the old value leaves as the new one arrives).
+ */
+static inline void vcpu_swap_csrs(struct vcpu_csrs *out,
+				  const struct vcpu_csrs *in)
+{
+	out->vsstatus = csr_swap(vsstatus, in->vsstatus);
+	out->vsie = csr_swap(vsie, in->vsie);
+	out->vstvec = csr_swap(vstvec, in->vstvec);
+	out->vsscratch = csr_swap(vsscratch, in->vsscratch);
+	out->vsepc = csr_swap(vsepc, in->vsepc);
+	out->vscause = csr_swap(vscause, in->vscause);
+	out->vstval = csr_swap(vstval, in->vstval);
+	out->vsatp = csr_swap(vsatp, in->vsatp);
+	out->hvip = csr_swap(hvip, in->hvip);
+	out->scounteren = csr_swap(scounteren, in->scounteren);
+	out->senvcfg = csr_swap(senvcfg, in->senvcfg);
+	/* Without Sstc, vstimecmp is the kernel's copy: it stays. */
+	if (sched_has_sstc())
+		out->vstimecmp = csr_swap(vstimecmp, in->vstimecmp);
 }
 
 /*
@@ -100,35 +134,17 @@ static __attribute__((noinline)) struct vcpu *vcpu_fp_switch(struct vcpu *from,
  */
 struct vcpu *vcpu_switch(struct vcpu *from, struct vcpu *to, uint64_t flags)
 {
-	uint64_t ss = csr_read(sstatus);
+	/*
+	 * sret returns to VS or VU as it trapped: SPP is from's, then to's.
+	 * sstatus.FS is vcpu_fp_switch()'s (above).
+	 */
+	uint64_t ss = csr_read_clear(sstatus, SSTATUS_SPP);
 	struct vcpu *ret = (struct vcpu *)((uint64_t)to | flags);
 
-	if (from) {
+	if (from)
 		from->sstatus = ss & SSTATUS_SPP;
-		from->vsstatus = csr_read(vsstatus);
-		from->vsie = csr_read(vsie);
-		from->vstvec = csr_read(vstvec);
-		from->vsscratch = csr_read(vsscratch);
-		from->vsepc = csr_read(vsepc);
-		from->vscause = csr_read(vscause);
-		from->vstval = csr_read(vstval);
-		from->vsatp = csr_read(vsatp);
-		from->hvip = csr_read(hvip);
-		from->scounteren = csr_read(scounteren);
-		from->senvcfg = csr_read(senvcfg);
-	}
-	if (sched_has_sstc()) {
-		if (from)
-			from->vstimecmp = csr_read(vstimecmp);
-		csr_write(vstimecmp, to->vstimecmp);
-	}
-	/*
-	 * sret returns to VS or VU as it trapped.  sstatus.FS is Clean
-	 * unless from dirtied f0-f31, and then vcpu_fp_switch() below
-	 * leaves it Clean: every guest starts out Clean.
-	 */
-	csr_clear(sstatus, SSTATUS_SPP);
 	csr_set(sstatus, to->sstatus);
+	vcpu_swap_csrs(from ? &from->csr : &csr_sink[to->hart], &to->csr);
 
 	/* The hypervisor's per-partition settings, fixed at build time. */
 	csr_write(hgatp, to->hgatp);
@@ -136,20 +152,7 @@ struct vcpu *vcpu_switch(struct vcpu *from, struct vcpu *to, uint64_t flags)
 	if (!gstage_vmid_ok())
 		gstage_flush();
 
-	/* The guest's own supervisor state. */
-	csr_write(vsstatus, to->vsstatus);
-	csr_write(vsie, to->vsie);
-	csr_write(vstvec, to->vstvec);
-	csr_write(vsscratch, to->vsscratch);
-	csr_write(vsepc, to->vsepc);
-	csr_write(vscause, to->vscause);
-	csr_write(vstval, to->vstval);
-	csr_write(vsatp, to->vsatp);
-	csr_write(hvip, to->hvip);
-	csr_write(scounteren, to->scounteren);
-	csr_write(senvcfg, to->senvcfg);
-	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY || to->fp_used ||
-	    fp_live[to->hart])
+	if (fp_switch_needed(ss, to))
 		return vcpu_fp_switch(from, to, ss, ret);
 	return ret;
 }
@@ -190,7 +193,7 @@ int vcpu_reflect_user(struct vcpu *v, uint64_t cause, uint64_t tval)
  */
 void vcpu_set_timer(struct vcpu *v, uint64_t when)
 {
-	v->vstimecmp = when;
+	v->csr.vstimecmp = when;
 	if (sched_has_sstc())
 		csr_write(vstimecmp, when);
 	else if (when <= time_now())

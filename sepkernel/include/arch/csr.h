@@ -20,6 +20,20 @@
 #define csr_write(csr, val) \
 	__asm__ volatile("csrw " #csr ", %0" :: "rK"((uint64_t)(val)) : "memory")
 
+/* csrrw: the old value out and the new one in, in one instruction. */
+#define csr_swap(csr, val) ({ \
+	uint64_t __v; \
+	__asm__ volatile("csrrw %0, " #csr ", %1" \
+			 : "=r"(__v) : "rK"((uint64_t)(val)) : "memory"); \
+	__v; })
+
+/* csrrc: the old value out, and the bits in mask cleared. */
+#define csr_read_clear(csr, mask) ({ \
+	uint64_t __v; \
+	__asm__ volatile("csrrc %0, " #csr ", %1" \
+			 : "=r"(__v) : "rK"((uint64_t)(mask)) : "memory"); \
+	__v; })
+
 #define csr_set(csr, val) \
 	__asm__ volatile("csrs " #csr ", %0" :: "rK"((uint64_t)(val)) : "memory")
 
@@ -31,6 +45,7 @@
 #define SSTATUS_SPIE		(1UL << 5)
 #define SSTATUS_SPP		(1UL << 8)	/* trap came from (V)S-mode */
 #define SSTATUS_FS		(3UL << 13)
+#define SSTATUS_FS_INITIAL	(1UL << 13)
 #define SSTATUS_FS_CLEAN	(2UL << 13)
 #define SSTATUS_FS_DIRTY	(3UL << 13)
 

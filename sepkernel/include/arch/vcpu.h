@@ -13,15 +13,13 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
-struct vcpu {
-	uint64_t x[32];		/* general registers, x[0] unused */
-	uint64_t sepc;		/* guest pc */
-	uint64_t kstack;	/* top of this hart's kernel stack */
-	uint64_t sync_at;	/* with VCPU_SYNC: enter at exactly this tick */
-	uint64_t sync_stop;	/* ... and then arm the slot timer for this */
-
-	/* Saved on a world switch only. */
-	uint64_t sstatus;	/* SPP: guest was in VS or VU */
+/*
+ * The CSRs a guest can change while it runs (directly, or through an
+ * alias such as vsip.SSIP = hvip.VSSIP): each is swapped, old value out
+ * and new in, at every world switch.  scounteren and senvcfg have no VS
+ * copy: a guest in VS-mode writes the hart's own.
+ */
+struct vcpu_csrs {
 	uint64_t vsstatus;
 	uint64_t vsie;
 	uint64_t vstvec;
@@ -31,10 +29,22 @@ struct vcpu {
 	uint64_t vstval;
 	uint64_t vsatp;
 	uint64_t hvip;
-	uint64_t vstimecmp;
-	uint64_t hgatp;
-	uint64_t scounteren;	/* not virtualized by the H extension: */
-	uint64_t senvcfg;	/* a guest writes the hart's own copy */
+	uint64_t scounteren;
+	uint64_t senvcfg;
+	uint64_t vstimecmp;	/* with Sstc; else the kernel's copy only */
+};
+
+struct vcpu {
+	uint64_t x[32];		/* general registers, x[0] unused */
+	uint64_t sepc;		/* guest pc */
+	uint64_t kstack;	/* top of this hart's kernel stack */
+	uint64_t sync_at;	/* with VCPU_SYNC: enter at exactly this tick */
+	uint64_t sync_stop;	/* ... and then arm the slot timer for this */
+
+	/* Saved on a world switch only. */
+	uint64_t sstatus;	/* SPP: guest was in VS or VU */
+	struct vcpu_csrs csr;	/* what the guest can change: swapped */
+	uint64_t hgatp;		/* fixed per partition: loaded only */
 	uint64_t hedeleg;	/* traps it handles itself (fixed per partition) */
 	uint64_t fp[33];	/* f0-f31, fcsr: valid once the guest used FP */
 	uint8_t fp_used;

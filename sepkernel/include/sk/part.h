@@ -48,7 +48,6 @@ struct part {
 	uint32_t restarts;	/* since boot */
 	uint32_t window_restarts;	/* inside the current restart window */
 	uint64_t window_frame;	/* frame where that window began */
-	uint64_t slots;		/* slots it was given */
 	uint64_t rl_off;	/* reload: bytes hashed (then cleared) so far */
 	uint64_t rl_frame;	/* reload: the frame it was asked for */
 	uint64_t rl_hash_cost;	/* ticks of one hash+copy chunk, worst seen */

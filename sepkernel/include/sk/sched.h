@@ -14,18 +14,17 @@ struct hart {
 	struct part *owner;	/* its partition, NULL for an idle gap */
 	/* The current slot in absolute ticks, computed once as it begins. */
 	uint64_t start, end;
-	uint64_t stop;		/* its owner stops here: end - guard */
 	uint64_t frame_start;	/* time the current major frame began */
 	uint64_t frames;	/* major frames completed */
 	uint8_t yielded;	/* the slot's owner gave it away */
-	uint8_t discard;	/* loaded vcpu was reset: do not save it */
 	uint8_t entered;	/* the current slot's owner has been entered */
-	struct part *loaded;	/* whose registers are live on this hart */
+	struct part *loaded;	/* whose registers are live on this hart;
+				 * NULL once it is reset: not worth saving */
 	uint64_t sync_at;	/* exact mode: boundary to reach on the way out */
 	uint64_t stop_at;	/* when the partition picked must stop */
 	uint64_t wake;		/* idle: when the timer will wake the hart */
 	struct part *drain;	/* idle: whose slot the idle time is, or NULL */
-	uint64_t quick_until;	/* sched_boundary() may decide before this */
+	uint64_t quick_until;	/* sched_boundary() takes slots ending by this */
 };
 
 extern struct hart sk_harts[];
@@ -34,6 +33,7 @@ void sched_init_hart(unsigned id, uint64_t epoch);
 struct vcpu *sched_run(struct hart *h);
 void sched_yield(struct hart *h);
 uint64_t sched_slot_end(struct hart *h);
+uint64_t sched_slots_given(const struct part *p);
 extern int sk_has_sstc;
 
 static inline int sched_has_sstc(void)

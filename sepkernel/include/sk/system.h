@@ -192,6 +192,9 @@ struct sk_slot {
 	int32_t part;		/* partition id, or -1 for an idle gap */
 	struct part *owner;	/* &sk_part_table[part], or NULL: a switch
 				 * finds its partition without a multiply */
+	struct part *plain;	/* owner again if its slot needs no more
+				 * than a switch (no watchdog to check, no
+				 * virtual PLIC to read), else NULL */
 };
 
 /* The static cyclic plan of one hart. */
