@@ -277,13 +277,8 @@ long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 		return CHAN_SLOW;
 	c = p->desc->ports[id].c;
 	st = c->st;
-	dst = part_ram_ptr(p, buf, cap);
-	if (info)
-		mi = part_ram_ptr(p, info, flags & SK_RECV_FRESH ? sizeof(*mi) :
-				  offsetof(struct sk_msg_info, fresh));
 	head = st->head;
-	if (c->kind != SK_CHAN_QUEUING || !dst || ((buf | info) & 7) ||
-	    (info && !mi) ||
+	if (c->kind != SK_CHAN_QUEUING || ((buf | info) & 7) ||
 	    head == __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE))
 		return CHAN_SLOW;
 	src = (const struct msg_hdr *)(c->buf + st->head_off);
@@ -291,6 +286,15 @@ long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 				 * as soon as head moves */
 	if (len > cap || (len & 7))
 		return CHAN_SLOW;
+	dst = part_ram_ptr(p, buf, cap);
+	if (!dst)
+		return CHAN_SLOW;
+	if (info) {
+		mi = part_ram_ptr(p, info, flags & SK_RECV_FRESH ? sizeof(*mi) :
+				  offsetof(struct sk_msg_info, fresh));
+		if (!mi)
+			return CHAN_SLOW;
+	}
 	p->wait_port = 0;
 	msg_copy_words(dst, src + 1, len);
 	if (mi) {
