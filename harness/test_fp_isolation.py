@@ -84,13 +84,17 @@ def test_a_restarted_writer_leaves_nothing_to_the_next_partition(reset):
     # over; snoop runs right after it, often entered from a hart whose
     # loaded vcpu was dropped (h->loaded = NULL).
     restarts = reset.of("restart", part="crash_a")
-    assert len(restarts) >= 100
+    assert len(restarts) >= 200
+    # Its slot holds a whole reload: many lives begin in the slot where
+    # the last one faulted (the switch from a dropped vcpu to its own
+    # fresh one).
+    assert len([e for e in restarts if e["frames"] == "0"]) >= 100
     assert len(reset.of("fault", part="crash_a", cause="illegal_instruction",
                         action="restart")) >= 25
     assert len(reset.of("fault", part="crash_a", cause="store_guest_page_fault",
                         action="restart")) >= 25
     slots, _, nonzero = snoop_result(reset, "snoop")
-    assert nonzero == 0 and slots >= 400
+    assert nonzero == 0 and slots >= 300
 
 
 def test_a_restarted_writer_starts_its_new_life_with_zeros(reset):
@@ -103,13 +107,13 @@ def test_a_restarted_writer_starts_its_new_life_with_zeros(reset):
         fresh = [tuple(map(int, m.groups())) for l in out
                  for m in [FRESH.match(l)] if m]
         assert [run for run, _ in fresh] == list(range(len(fresh)))
-        assert len(fresh) >= 100
+        assert len(fresh) >= 50
         assert all(n == 0 for _, n in fresh)
         # Odd runs were switched out and back in between fill and fault:
         # their own values came back each time.
         kept = [tuple(map(int, m.groups())) for l in out
                 for m in [KEPT.match(l)] if m]
-        assert len(kept) >= 50 and all(n == 0 for _, n in kept)
+        assert len(kept) >= 25 and all(n == 0 for _, n in kept)
         assert reset.one("summary", part=name)["restarts"] == str(len(fresh) - 1)
 
 
@@ -121,7 +125,7 @@ def test_a_stopped_writer_leaves_nothing_to_the_next_partition(reset):
                                        "fpcrash run=0 kept_mismatches=0"]
     reset.one("stop", part="quitter", reason="srst_shutdown")
     slots, _, nonzero = snoop_result(reset, "snoop2")
-    assert nonzero == 0 and slots >= 400
+    assert nonzero == 0 and slots >= 300
 
 
 def test_state_survives_a_neighbour_restarted_again_and_again(reset):
@@ -133,11 +137,11 @@ def test_state_survives_a_neighbour_restarted_again_and_again(reset):
                  reset.output["check"][-1])
     assert m, reset.output["check"]
     rounds, switched, bad = map(int, m.groups())
-    assert rounds == 1000 and bad == 0
-    assert switched >= 300
+    assert rounds == 600 and bad == 0
+    assert switched >= 200
     reset.one("stop", part="check", reason="srst_shutdown")
     # crash_b was restarted often while regcheck was still checking.
     done = reset.lines.index(("check", reset.output["check"][-1]))
     during = [t for w, t in reset.lines[:done]
               if w == "sk" and t.startswith("event=restart part=crash_b")]
-    assert len(during) >= 80
+    assert len(during) >= 50
