@@ -24,7 +24,7 @@ KEPT = re.compile(r"fpcrash run=(\d+) kept_mismatches=(\d+)$")
 
 @pytest.fixture(scope="module")
 def snooped():
-    r = boot(SYS / "fp_snoop.toml")
+    r = boot(SYS / "fp_snoop.toml", timeout=40)
     assert not r.timed_out, r.raw
     assert r.halt["reason"] == "stop_after"
     return r
@@ -32,7 +32,7 @@ def snooped():
 
 @pytest.fixture(scope="module")
 def reset():
-    r = boot(SYS / "fp_reset.toml")
+    r = boot(SYS / "fp_reset.toml", timeout=40)
     assert not r.timed_out, r.raw
     assert r.halt["reason"] == "stop_after"
     return r
@@ -155,7 +155,7 @@ CSRRUN = re.compile(r"csrcheck run=(\d+) (fresh|kept)_mismatches=(\d+)$")
 
 @pytest.fixture(scope="module")
 def csrs():
-    r = boot(SYS / "csr_swap.toml")
+    r = boot(SYS / "csr_swap.toml", timeout=40)
     assert not r.timed_out, r.raw
     assert r.halt["reason"] == "stop_after"
     return r
