@@ -17,7 +17,7 @@ from sk import ROOT, boot
 
 SYS = ROOT / "harness/systems"
 SNOOP = re.compile(r"fpsnoop slots=(\d+) checks=(\d+) nonzero=(\d+) fs=(\d+)$")
-WRITER = re.compile(r"fp(?:writer|fcsr) slots=(\d+) mismatches=(\d+)")
+WRITER = re.compile(r"fp(?:writer|fcsr|flags) slots=(\d+) mismatches=(\d+)")
 FRESH = re.compile(r"fpcrash run=(\d+) fresh_nonzero=(\d+)$")
 KEPT = re.compile(r"fpcrash run=(\d+) kept_mismatches=(\d+)$")
 
@@ -77,6 +77,20 @@ def test_fcsr_written_alone_never_leaks_and_is_kept(snooped):
     m = WRITER.match(snooped.output["fcsrw"][-1])
     assert m and int(m.group(1)) >= 400 and int(m.group(2)) == 0, \
         snooped.output["fcsrw"][:8]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "kernel bug: on QEMU 7.2 fflags raised by an FP instruction that writes "
+    "no f register (feq.d on a signalling NaN) leave the hart's sstatus.FS "
+    "Clean, so vcpu_switch() does not save fcsr and the flag is lost"))
+def test_fflags_raised_without_writing_an_f_register_are_kept(snooped):
+    # flagger loads a signalling NaN (saved by the switch), then in its
+    # next slot raises fflags.NV with feq.d, which writes no f register,
+    # and looks for the flag after the following switch.
+    out = snooped.output["flagger"]
+    assert not [l for l in out if l.startswith("lost")], out[:8]
+    m = WRITER.match(out[-1])
+    assert m and int(m.group(1)) >= 300 and int(m.group(2)) == 0, out[-1]
 
 
 def test_a_restarted_writer_leaves_nothing_to_the_next_partition(reset):

@@ -15,6 +15,10 @@
  *   fcsr    writes fcsr alone (the CSR, never an f register), a new
  *           value each slot, and checks that it kept the last one and
  *           that its f registers, never written, read zero.
+ *   flags   fills f0-f31 (a signalling NaN in f1) and clears fcsr in
+ *           even slots; in odd slots raises fflags.NV with a compare
+ *           (feq.d writes no f register) and checks, in the next slot,
+ *           that the flag is still there.
  *   crash   at each fresh start checks that f0-f31 and fcsr read zero
  *           (in this life it has not used FP yet), fills them with a
  *           pattern of its run number and faults with them Dirty: at
@@ -33,6 +37,7 @@
 void fp_read(uint64_t *v);
 void fp_write(const uint64_t *v);
 void fcsr_write(uint64_t v);
+long fp_raise_nv(void);
 
 static uint64_t slot_end, slots;
 
@@ -161,6 +166,29 @@ static void fcsr_only(void)
 	}
 }
 
+static void flags(void)
+{
+	uint64_t every = sk_arg_u64("every", 100), p[NFP], v[NFP];
+	unsigned long bad = 0, shown = 0;
+
+	pattern(p, 0xf1a9, 0);
+	p[1] = 0x7ff4000000000000UL;		/* a signalling NaN */
+	p[NFP - 1] = 0;
+	for (;;) {
+		fp_write(p);		/* Dirty: saved at the next switch */
+		wait_slot();
+		fp_raise_nv();		/* fflags.NV (0x10), f0-f31 untouched */
+		p[NFP - 1] = 0x10;
+		wait_slot();
+		fp_read(v);
+		bad += compare(v, p, "lost slot", slots, &shown, 16);
+		p[NFP - 1] = 0;
+		if (slots % every < 2)
+			printf("fpflags slots=%lu mismatches=%lu\n",
+			       (unsigned long)slots, bad);
+	}
+}
+
 /* Faults with f0-f31 Dirty; or stops with them Dirty (quit). */
 static void crash(int quit)
 {
@@ -202,6 +230,8 @@ int main(void)
 		writer();
 	else if (!strcmp(role, "fcsr"))
 		fcsr_only();
+	else if (!strcmp(role, "flags"))
+		flags();
 	else if (!strcmp(role, "crash"))
 		crash(0);
 	else if (!strcmp(role, "quit"))
