@@ -293,7 +293,7 @@ def hcall_figures(res, notes):
              "kernel entry (ecall, three tests, sret); target <= 50; Bao ~265"),
             ("Smallest hypercall through C: SBI BASE get_spec_version",
              f"N={n}, {len(nop)} rounds", f"{min(spec):.1f} (median {med(spec):.1f})",
-             "17 registers saved and restored, sk_trap, vsbi_handle, vsbi_call, "
+             "17 registers saved and restored, vsbi_handle, vsbi_call, "
              "sbi_std, sbi_base")]
 
 

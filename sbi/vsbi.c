@@ -341,7 +341,7 @@ __attribute__((noinline)) struct vcpu *vsbi_handle(struct part *p)
 	uint64_t *a = &v->x[10];
 	long r = CHAN_SLOW;
 
-	v->sepc += 4;		/* ecall is never compressed */
+	/* trap.S has stepped sepc past the ecall already. */
 	if (v->x[17] == SK_EID && v->x[16] == SK_FID_CHAN_SEND) {
 		r = chan_send_fast(p, a[0], a[1], a[2], a[3]);
 		if (r != CHAN_SLOW) {

@@ -35,7 +35,7 @@ struct msg_hdr {
 #define SAMPLE_RETRIES	4
 
 /* The slot after off in c's ring: a compare, never a division. */
-static inline uint32_t ring_next(const struct sk_chan_desc *c, uint32_t off)
+static inline uint64_t ring_next(const struct sk_chan_desc *c, uint64_t off)
 {
 	off += c->slot_size;
 	return off == c->ring_size ? 0 : off;
@@ -207,18 +207,25 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
  * they always do.
  */
 
-/* Copy len bytes, a multiple of 8, between 8-byte aligned buffers. */
+/*
+ * Copy len bytes, a multiple of 8, between 8-byte aligned buffers: eight
+ * words a step (a 64-byte message in one), then a word at a time.
+ */
 static inline void msg_copy_words(void *dst, const void *src, uint64_t len)
 {
 	uint64_t *d = dst;
 	const uint64_t *s = src;
 	const uint64_t *end = s + len / 8;
 
-	for (; end - s >= 4; d += 4, s += 4) {
+	for (; end - s >= 8; d += 8, s += 8) {
 		d[0] = s[0];
 		d[1] = s[1];
 		d[2] = s[2];
 		d[3] = s[3];
+		d[4] = s[4];
+		d[5] = s[5];
+		d[6] = s[6];
+		d[7] = s[7];
 	}
 	while (s < end)
 		*d++ = *s++;
@@ -236,8 +243,7 @@ long chan_send_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 		return CHAN_SLOW;
 	c = p->desc->ports[id].c;
 	st = c->st;
-	if (c->kind != SK_CHAN_QUEUING || len > c->msg_size ||
-	    c->remote_reader || ((buf | len) & 7))
+	if (!c->fast_send || len > c->msg_size || ((buf | len) & 7))
 		return CHAN_SLOW;
 	src = part_ram_ptr(p, buf, len);
 	if (!src ||
@@ -265,7 +271,7 @@ long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 	struct sk_msg_info *mi = NULL;
 	const struct msg_hdr *src;
 	uint8_t *dst;
-	uint64_t head;
+	uint64_t head, len;
 
 	if (id >= p->desc->nports || p->desc->ports[id].dir != SK_PORT_RECV)
 		return CHAN_SLOW;
@@ -281,12 +287,14 @@ long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 	    head == __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE))
 		return CHAN_SLOW;
 	src = (const struct msg_hdr *)(c->buf + st->head_off);
-	if (src->len > cap || (src->len & 7))
+	len = src->len;		/* read once: the slot is the writer's again
+				 * as soon as head moves */
+	if (len > cap || (len & 7))
 		return CHAN_SLOW;
 	p->wait_port = 0;
-	msg_copy_words(dst, src + 1, src->len);
+	msg_copy_words(dst, src + 1, len);
 	if (mi) {
-		mi->len = src->len;
+		mi->len = len;
 		mi->type = src->type;
 		mi->age = 0;
 		mi->valid = 1;
@@ -296,7 +304,7 @@ long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 	}
 	st->head_off = ring_next(c, st->head_off);
 	__atomic_store_n(&st->head, head + 1, __ATOMIC_RELEASE);
-	return src->len;
+	return len;
 }
 
 /* Copy the sampling slot out consistently; 0 if it never was written. */

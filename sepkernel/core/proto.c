@@ -120,9 +120,11 @@ again:
 /*
  * The channel fast path's step (chan.c), taken after every other check
  * has passed: move the protocol word for one message of this type on c
- * if its state permits it, the move is not traced and nobody moves the
- * word at the same moment.  Returns 1 if it moved; 0 leaves everything
- * as it was, for the full send (proto_send) to decide.
+ * if its state permits it and nobody moves the word at the same moment.
+ * Returns 1 if it moved; 0 leaves everything as it was, for the full
+ * send (proto_send) to decide.  A traced protocol never comes here: its
+ * channels are not fast_send (the compiler's choice), so every move of
+ * it is printed by proto_send.
  */
 int proto_try_move(const struct sk_chan_desc *c, uint64_t type)
 {
@@ -133,7 +135,7 @@ int proto_try_move(const struct sk_chan_desc *c, uint64_t type)
 	uint64_t cur = __atomic_load_n(word, __ATOMIC_RELAXED);
 	uint64_t d = *(const uint16_t *)(col + (cur & 0xff));
 
-	if (!d || pr->trace)
+	if (!d)
 		return 0;
 	PROTO_CAS(word, cur, cur + d, busy);
 	return 1;

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * trap.c - what the kernel does with each trap from a partition:
- * hypercalls go to the virtual SBI, the slot timer to the scheduler,
- * everything else is a fault for the health monitor.
+ * trap.c - what the kernel does with each trap from a partition but a
+ * hypercall (trap.S hands those to the virtual SBI itself): the slot
+ * timer goes to the scheduler, everything else is a fault for the
+ * health monitor.
  */
 #include "arch/csr.h"
 #include "sk/hm.h"
 #include "sk/sched.h"
 #include "sk/mmio.h"
 #include "sk_abi.h"
-#include "vsbi.h"
 
 _Static_assert(TRAP_ECALL_VS == EXC_ECALL_VS && TRAP_SK_EID == SK_EID &&
 	       SK_FID_NOP == 0 && SBI_SUCCESS == 0, "trap.S null hypercall");
@@ -52,19 +52,17 @@ static inline struct vcpu *trap_irq(struct part *p, uint64_t cause)
 }
 
 /*
- * Returns the vcpu to resume (trap.S).  Every case ends in a tail call,
- * so this dispatcher builds no stack frame: a hypercall reaches
- * vsbi_handle() after two compares, the slot timer sched_run() after
- * three more.  Only VS-mode raises EXC_ECALL_VS, and an interrupt is
- * taken only from a guest (the kernel runs with sstatus.SIE clear), so
- * those need no check that the trap came from a guest.
+ * Every trap but a hypercall (trap.S sends those to vsbi_handle()):
+ * returns the vcpu to resume.  Every case ends in a tail call, so this
+ * dispatcher builds no stack frame: the slot timer reaches sched_run()
+ * after three compares.  An interrupt is taken only from a guest (the
+ * kernel runs with sstatus.SIE clear), so it needs no check that the
+ * trap came from a guest.
  */
 struct vcpu *sk_trap(struct vcpu *v, uint64_t cause)
 {
 	struct part *p = (struct part *)v;
 
-	if (cause == EXC_ECALL_VS)
-		return vsbi_handle(p);
 	if ((int64_t)cause < 0)			/* SCAUSE_IRQ */
 		return trap_irq(p, cause);
 	if (!(csr_read(hstatus) & HSTATUS_SPV))	/* not from a guest */

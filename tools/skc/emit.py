@@ -145,6 +145,10 @@ def _channels_c(chans):
         rport = []
         for r in c.readers:
             rport.append(next(i for i, pt in enumerate(r.ports) if pt.chan is c))
+        remote = bool(c.writer) and any(r.hart != c.writer.hart for r in c.readers)
+        # chan_send_fast() may take it: see sk_chan_desc.fast_send
+        fast_send = (c.kind == "queuing" and not remote and
+                     not (c.proto and c.proto.trace))
         fields = [
             ("name", _c_str(c.name)),
             ("kind", {"queuing": "SK_CHAN_QUEUING", "sampling": "SK_CHAN_SAMPLING",
@@ -153,8 +157,8 @@ def _channels_c(chans):
             ("writer", c.writer.id if c.writer else "SK_CHAN_KERNEL"),
             ("readers", "{ %s }" % ", ".join(str(r.id) for r in c.readers)),
             ("reader_port", "{ %s }" % ", ".join(str(i) for i in rport)),
-            ("remote_reader", int(bool(c.writer) and
-                                  any(r.hart != c.writer.hart for r in c.readers))),
+            ("remote_reader", int(remote)),
+            ("fast_send", int(fast_send)),
             ("msg_size", c.msg_size),
             ("depth", c.depth),
             ("refresh", "%dUL" % c.refresh),

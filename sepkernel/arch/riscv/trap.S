@@ -8,10 +8,12 @@
  * two scratch registers and no stack, because its only job is to measure
  * the floor of a kernel entry (ecall, a few tests, sret).
  *
- * Anything else saves the caller-saved registers (the ones C may clobber)
- * and calls sk_trap(vcpu, scause) on the hart's kernel stack.  Because C
+ * Any other hypercall saves the caller-saved registers (the ones C may
+ * clobber) and calls vsbi_handle(vcpu) on the hart's kernel stack, its
+ * sepc already stepped past the ecall; any other trap (an interrupt, a
+ * fault) does the same and calls sk_trap(vcpu, scause).  Because C
  * preserves s0-s11, gp and tp, they still hold the guest's values when
- * sk_trap returns, so a hypercall that resumes the same vcpu never
+ * the call returns, so a hypercall that resumes the same vcpu never
  * touches them.  Only a world switch stores them into the old vcpu and
  * loads the new one's, and only an access to an emulated device (VCPU_MMIO,
  * whose emulator may read or write any register) spills them for C.
@@ -37,6 +39,29 @@
 	sd	s9, VCPU_X(25)(\base)
 	sd	s10, VCPU_X(26)(\base)
 	sd	s11, VCPU_X(27)(\base)
+.endm
+
+/*
+ * The caller-saved half, which C may clobber: stored on every way into C.
+ * Ends with the vcpu back in sscratch and the guest's a0 stored.
+ */
+.macro CALLER_SAVE
+	sd	ra, VCPU_X(1)(a0)
+	sd	sp, VCPU_X(2)(a0)
+	sd	t2, VCPU_X(7)(a0)
+	sd	a1, VCPU_X(11)(a0)
+	sd	a2, VCPU_X(12)(a0)
+	sd	a3, VCPU_X(13)(a0)
+	sd	a4, VCPU_X(14)(a0)
+	sd	a5, VCPU_X(15)(a0)
+	sd	a6, VCPU_X(16)(a0)
+	sd	a7, VCPU_X(17)(a0)
+	sd	t3, VCPU_X(28)(a0)
+	sd	t4, VCPU_X(29)(a0)
+	sd	t5, VCPU_X(30)(a0)
+	sd	t6, VCPU_X(31)(a0)
+	csrrw	t1, sscratch, a0	/* guest a0 out, vcpu back in */
+	sd	t1, VCPU_X(10)(a0)
 .endm
 
 .macro CALLEE_LOAD base
@@ -65,14 +90,14 @@ sk_trap_entry:
 	sd	t1, VCPU_X(6)(a0)
 	csrr	t0, scause
 	li	t1, TRAP_ECALL_VS	/* only a guest in VS-mode raises it */
-	bne	t0, t1, .Lsave_all
-	bnez	a6, .Lsave_all		/* SK_FID_NOP is 0 */
+	bne	t0, t1, .Lother
+	csrr	t0, sepc		/* a hypercall returns past its ecall, */
+	addi	t0, t0, 4		/* which is never compressed */
+	bnez	a6, .Lhypercall		/* SK_FID_NOP is 0 */
 	li	t1, TRAP_SK_EID
-	bne	a7, t1, .Lsave_all
-	/* The null hypercall: step past the ecall, return a0 = a1 = 0. */
-	csrr	t1, sepc
-	addi	t1, t1, 4		/* ecall is never compressed */
-	csrw	sepc, t1
+	bne	a7, t1, .Lhypercall
+	/* The null hypercall: return a0 = a1 = 0. */
+	csrw	sepc, t0
 	ld	t0, VCPU_X(5)(a0)
 	ld	t1, VCPU_X(6)(a0)
 	csrw	sscratch, a0
@@ -80,28 +105,21 @@ sk_trap_entry:
 	li	a1, 0
 	sret
 
-.Lsave_all:				/* t0 = scause */
-	sd	ra, VCPU_X(1)(a0)
-	sd	sp, VCPU_X(2)(a0)
-	sd	t2, VCPU_X(7)(a0)
-	sd	a1, VCPU_X(11)(a0)
-	sd	a2, VCPU_X(12)(a0)
-	sd	a3, VCPU_X(13)(a0)
-	sd	a4, VCPU_X(14)(a0)
-	sd	a5, VCPU_X(15)(a0)
-	sd	a6, VCPU_X(16)(a0)
-	sd	a7, VCPU_X(17)(a0)
-	sd	t3, VCPU_X(28)(a0)
-	sd	t4, VCPU_X(29)(a0)
-	sd	t5, VCPU_X(30)(a0)
-	sd	t6, VCPU_X(31)(a0)
-	csrrw	t1, sscratch, a0	/* guest a0 out, vcpu back in */
-	sd	t1, VCPU_X(10)(a0)
+.Lother:				/* t0 = scause */
+	CALLER_SAVE
 	csrr	t1, sepc
 	sd	t1, VCPU_SEPC(a0)
 	ld	sp, VCPU_KSTACK(a0)
 	mv	a1, t0
 	call	sk_trap			/* a0 = vcpu to run next, and flags */
+	j	.Lreturned
+
+.Lhypercall:				/* t0 = sepc past the ecall */
+	CALLER_SAVE
+	sd	t0, VCPU_SEPC(a0)
+	ld	sp, VCPU_KSTACK(a0)
+	call	vsbi_handle		/* the same: a0 = vcpu, and flags */
+.Lreturned:
 	csrr	t1, sscratch		/* the vcpu that trapped */
 	beq	a0, t1, .Lresume	/* a hypercall resumes it */
 

@@ -54,8 +54,8 @@ enum sk_chan_kind {
 struct sk_chan_state {
 	uint64_t head;		/* queuing: messages read so far (never wraps) */
 	uint64_t tail;		/* queuing: messages written so far */
-	uint32_t head_off;	/* queuing: byte offset of slot head in buf */
-	uint32_t tail_off;	/* ... and of slot tail: no division on the ring */
+	uint64_t head_off;	/* queuing: byte offset of slot head in buf */
+	uint64_t tail_off;	/* ... and of slot tail: no division on the ring */
 	uint32_t drops;		/* sends refused because it was full */
 	uint32_t epoch;		/* restarts of the writer */
 	uint32_t seq;		/* sampling: odd while a write is under way */
@@ -76,6 +76,9 @@ struct sk_chan_desc {
 	uint16_t readers[SK_CHAN_MAX_READERS];
 	uint8_t reader_port[SK_CHAN_MAX_READERS];	/* port id in each reader */
 	uint8_t remote_reader;	/* a reader runs on another hart than the writer */
+	uint8_t fast_send;	/* chan_send_fast() may take it: a queue, its
+				 * reader on the writer's hart, its protocol
+				 * (if any) not traced */
 	uint32_t msg_size;	/* largest message, bytes */
 	uint32_t depth;		/* queuing: messages it holds */
 	uint64_t refresh;	/* sampling: ticks a value stays valid */
