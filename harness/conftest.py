@@ -64,6 +64,7 @@ AREAS = [
 MODULES = {
     "test_isolation.py": "space",
     "test_channels.py": "flow",
+    "test_fp_isolation.py": "flow",
     "test_schedule.py": "time",
     "test_smp.py": "time",
     "test_guard.py": "time",
@@ -90,7 +91,10 @@ MODULES = {
 
 # Per-test overrides for modules that prove more than one thing:
 # (module, test function name) -> section.
-TESTS = {}
+TESTS = {
+    ("test_fp_isolation.py", "test_state_survives_a_neighbour_restarted_again_and_again"):
+        "containment",
+}
 
 
 def section_of(nodeid):
