@@ -64,10 +64,6 @@ def test_fp_registers_never_leak_to_a_partition_that_did_not_write_them(snooped)
     assert int(snooped.one("summary", part="writer")["slots"]) >= 400
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kernel bug: on QEMU 7.2 a guest write to fcsr/frm/fflags (csrw) in "
-    "V=1 sets only vsstatus.FS Dirty, never the hart's sstatus.FS, so "
-    "vcpu_switch() sees Initial/Clean and neither saves nor clears fcsr"))
 def test_fcsr_written_alone_never_leaks_and_is_kept(snooped):
     # fcsrw writes fcsr through the CSR only (never an f register), a new
     # value every slot; snoop_b runs right after it.
@@ -79,10 +75,6 @@ def test_fcsr_written_alone_never_leaks_and_is_kept(snooped):
         snooped.output["fcsrw"][:8]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kernel bug: on QEMU 7.2 fflags raised by an FP instruction that writes "
-    "no f register (feq.d on a signalling NaN) leave the hart's sstatus.FS "
-    "Clean, so vcpu_switch() does not save fcsr and the flag is lost"))
 def test_fflags_raised_without_writing_an_f_register_are_kept(snooped):
     # flagger loads a signalling NaN (saved by the switch), then in its
     # next slot raises fflags.NV with feq.d, which writes no f register,

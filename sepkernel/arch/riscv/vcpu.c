@@ -53,30 +53,48 @@ void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp)
  *   Dirty    values it wrote (the hardware sets Dirty on any FP write
  *            in V=1, in both FS fields);
  *   Off      whatever firmware left (at boot).
- * So the common switch, with zeros held and a vcpu that never used FP
- * coming in, needs one compare and no memory of its own.
+ * One exception: QEMU 7.2 leaves the hart's FS as it was when a guest in
+ * V=1 changes fcsr alone (a csrw of fcsr/frm/fflags, or flags raised by
+ * a compare), though the spec says that is Dirty too.  So an fcsr other
+ * than the one loaded counts as a change.  The common switch, with zeros
+ * held and a vcpu that never used FP coming in, then costs a compare and
+ * one read of fcsr (0x003: the kernel is built without F, by name).
  */
 static const uint64_t fp_zero[33];
 
+#define fcsr_read()	csr_read(0x003)
+
 static inline int fp_switch_needed(uint64_t ss, const struct vcpu *to)
 {
-	return (ss & SSTATUS_FS) != SSTATUS_FS_INITIAL || to->fp_used;
+	return (ss & SSTATUS_FS) != SSTATUS_FS_INITIAL || to->fp_used ||
+	       fcsr_read();		/* FS is on: Initial */
+}
+
+/* Did from change f0-f31 or fcsr since they were loaded (see above)? */
+static inline int fp_changed(const struct vcpu *from, uint64_t fs)
+{
+	if (fs == SSTATUS_FS_DIRTY)
+		return 1;
+	if (fs == 0)			/* Off: nobody could */
+		return 0;
+	return fcsr_read() != (from->fp_used ? from->fp[32] : 0);
 }
 
 /*
  * The FP half of a switch, when there is one (most partitions never
- * touch FP): from's registers are saved if its guest dirtied them (ss is
- * sstatus as the trap left it), then f0-f31 get to's own values, or
- * zeros.  Dirty with no from means a guest wrote them and was dropped
- * unsaved with its reset vcpu.  Returns ret, so that vcpu_switch() can
- * end with a tail call.
+ * touch FP): from's registers are saved if its guest changed them (ss is
+ * sstatus as the trap left it; Initial or Clean, f0-f31 still hold what
+ * was loaded for it, so a save then keeps those and its new fcsr), then
+ * f0-f31 get to's own values, or zeros.  A change with no from means a
+ * guest wrote them and was dropped unsaved with its reset vcpu.  Returns
+ * ret, so that vcpu_switch() can end with a tail call.
  */
 static __attribute__((noinline)) struct vcpu *vcpu_fp_switch(struct vcpu *from,
 							     struct vcpu *to,
 							     uint64_t ss,
 							     struct vcpu *ret)
 {
-	if ((ss & SSTATUS_FS) == SSTATUS_FS_DIRTY && from) {
+	if (from && fp_changed(from, ss & SSTATUS_FS)) {
 		fpu_save(from->fp);
 		from->fp_used = 1;
 	}
