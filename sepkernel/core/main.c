@@ -42,6 +42,7 @@ void sk_main(uint64_t hartid)
 		 sk_system.name, sk_system.nharts, sk_system.nparts,
 		 sched_has_sstc(), blake2b_zbb, sk_boot_time);
 	part_boot_all();
+	vcpu_boot();		/* after the probes and the G-stage tables */
 	/* Whichever hart won OpenSBI's boot lottery starts all the others. */
 	for (unsigned i = 0; i < sk_system.nharts; i++)
 		if (i != hartid &&

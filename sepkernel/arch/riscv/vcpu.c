@@ -131,9 +131,29 @@ static inline void vcpu_swap_csrs(struct vcpu_csrs *out,
 	out->hvip = csr_swap(hvip, in->hvip);
 	out->scounteren = csr_swap(scounteren, in->scounteren);
 	out->senvcfg = csr_swap(senvcfg, in->senvcfg);
+}
+
+/*
+ * What the common switch may take for granted, found once at boot
+ * (vcpu_boot): the hart has Sstc, so vstimecmp is swapped like the rest,
+ * and a VMID for every partition, so no G-stage TLB flush.  One test
+ * instead of two; vcpu_switch_quirks() does the rest.
+ */
+static int switch_plain;
+
+void vcpu_boot(void)
+{
+	switch_plain = sched_has_sstc() && gstage_vmid_ok();
+}
+
+static inline void vcpu_switch_quirks(struct vcpu_csrs *out,
+				      const struct vcpu_csrs *in)
+{
 	/* Without Sstc, vstimecmp is the kernel's copy: it stays. */
 	if (sched_has_sstc())
 		out->vstimecmp = csr_swap(vstimecmp, in->vstimecmp);
+	if (!gstage_vmid_ok())
+		gstage_flush();
 }
 
 /*
@@ -158,17 +178,21 @@ struct vcpu *vcpu_switch(struct vcpu *from, struct vcpu *to, uint64_t flags)
 	 */
 	uint64_t ss = csr_read_clear(sstatus, SSTATUS_SPP);
 	struct vcpu *ret = (struct vcpu *)((uint64_t)to | flags);
+	struct vcpu_csrs *out;
 
 	if (from)
 		from->sstatus = ss & SSTATUS_SPP;
 	csr_set(sstatus, to->sstatus);
-	vcpu_swap_csrs(from ? &from->csr : &csr_sink[to->hart], &to->csr);
+	out = from ? &from->csr : &csr_sink[to->hart];
+	vcpu_swap_csrs(out, &to->csr);
 
 	/* The hypervisor's per-partition settings, fixed at build time. */
 	csr_write(hgatp, to->hgatp);
 	csr_write(hedeleg, to->hedeleg);	/* traps it handles itself */
-	if (!gstage_vmid_ok())
-		gstage_flush();
+	if (switch_plain)
+		out->vstimecmp = csr_swap(vstimecmp, to->csr.vstimecmp);
+	else
+		vcpu_switch_quirks(out, &to->csr);
 
 	if (fp_switch_needed(ss, to))
 		return vcpu_fp_switch(from, to, ss, ret);

@@ -79,6 +79,7 @@ _Static_assert(__builtin_offsetof(struct vcpu, sync_stop) == VCPU_SYNC_STOP, "st
 
 struct sk_part_desc;
 
+void vcpu_boot(void);
 void vcpu_reset(struct vcpu *v, const struct sk_part_desc *d, uint64_t hgatp);
 struct vcpu *vcpu_switch(struct vcpu *from, struct vcpu *to, uint64_t flags);
 void vcpu_set_timer(struct vcpu *v, uint64_t when);
