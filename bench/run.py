@@ -795,10 +795,11 @@ costs ~{hc} more per iteration than the same loop with a nop.
   SK_FID_NOP is answered in trap.S before any register is saved, so it
   is the floor of a kernel entry; get_spec_version shows the cost of the
   smallest call that goes through C.
-- World switch: N partitions spin on instret and log each jump (last read
-  before, first read after, SK_INFO_SLOT_END).  A switch = outgoing
-  partition's last read -> incoming one's first (slot timer interrupt,
-  save, schedule, load, sret; +<=5 of loop granularity), matched by slot
+- World switch: N partitions spin on instret (a read every 3
+  instructions) and log each jump (last read before, first read after,
+  SK_INFO_SLOT_END).  A switch = outgoing partition's last read ->
+  incoming one's first (slot timer interrupt, save, schedule, load,
+  sret; + 1 to 3 of the loop's own instructions), matched by slot
   boundary.  The per-frame form, (frame - sum of what each partition
   ran) / N, is shown too.  guard = 0 puts the whole switch at the
   boundary, where sched_boundary() (no call, no stack frame) decides it.  With the default guard the slot's owner is stopped 10 us
@@ -828,7 +829,7 @@ costs ~{hc} more per iteration than the same loop with a nop.
   queuing send or receive with 8-byte aligned buffers in the caller's RAM
   and a whole number of words (as here) takes the fast path
   (chan_send_fast/chan_recv_fast, inlined in vsbi_handle: no call, no
-  stack frame, a word at a time); anything else takes the full path
+  stack frame, eight words a step); anything else takes the full path
   (chan_send/chan_recv, memcpy).
 - Ping-pong, measured end to end: ping and pong (8-B messages, policy
   on both queues) in 100 us slots, guard 0, each yielding after its
