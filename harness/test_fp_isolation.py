@@ -22,20 +22,22 @@ FRESH = re.compile(r"fpcrash run=(\d+) fresh_nonzero=(\d+)$")
 KEPT = re.compile(r"fpcrash run=(\d+) kept_mismatches=(\d+)$")
 
 
-@pytest.fixture(scope="module")
-def snooped():
-    r = boot(SYS / "fp_snoop.toml", timeout=40)
+def boot_to_stop(system):
+    """Boot one of this file's systems; it must run until stop_after."""
+    r = boot(SYS / system, timeout=40)
     assert not r.timed_out, r.raw
     assert r.halt["reason"] == "stop_after"
     return r
+
+
+@pytest.fixture(scope="module")
+def snooped():
+    return boot_to_stop("fp_snoop.toml")
 
 
 @pytest.fixture(scope="module")
 def reset():
-    r = boot(SYS / "fp_reset.toml", timeout=40)
-    assert not r.timed_out, r.raw
-    assert r.halt["reason"] == "stop_after"
-    return r
+    return boot_to_stop("fp_reset.toml")
 
 
 def snoop_result(run, name):
@@ -161,10 +163,7 @@ CSRRUN = re.compile(r"csrcheck run=(\d+) (fresh|kept)_mismatches=(\d+)$")
 
 @pytest.fixture(scope="module")
 def csrs():
-    r = boot(SYS / "csr_swap.toml", timeout=40)
-    assert not r.timed_out, r.raw
-    assert r.halt["reason"] == "stop_after"
-    return r
+    return boot_to_stop("csr_swap.toml")
 
 
 def test_supervisor_csrs_survive_a_neighbour_writing_the_same_ones(csrs):
