@@ -58,8 +58,9 @@ struct vcpu {
 #define VCPU_SYNC_AT	272
 #define VCPU_SYNC_STOP	280
 
-/* sk_trap() returns the vcpu to run, with this bit set when the vcpu
- * that trapped was reset and its registers must not be saved. */
+/* sk_trap() and vsbi_handle() return the vcpu to run, with this bit set
+ * when the vcpu that trapped was reset and its registers must not be
+ * saved. */
 #define VCPU_DISCARD	1UL
 /* ... and this bit when it must be entered at exactly vcpu->sync_at. */
 #define VCPU_SYNC	2UL

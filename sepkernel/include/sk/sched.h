@@ -17,7 +17,9 @@ struct hart {
 	uint64_t frame_start;	/* time the current major frame began */
 	uint64_t frames;	/* major frames completed */
 	uint8_t yielded;	/* the slot's owner gave it away */
-	uint8_t entered;	/* the current slot's owner has been entered */
+	uint8_t entered;	/* the current slot's owner has been entered
+				 * (read in exact mode only, so the quick
+				 * boundary of sched_boundary() leaves it) */
 	struct part *loaded;	/* whose registers are live on this hart;
 				 * NULL once it is reset: not worth saving */
 	uint64_t sync_at;	/* exact mode: boundary to reach on the way out */
