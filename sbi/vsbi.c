@@ -333,27 +333,35 @@ static __attribute__((noinline)) struct vcpu *vsbi_call(struct part *p,
  * A channel send or receive of the common kind is answered here by the
  * channels' fast paths (chan.c), which call nothing, so this builds no
  * stack frame; anything else, and whatever they leave (CHAN_SLOW), goes
- * to vsbi_call().
+ * to vsbi_call().  trap.S has stored every caller-saved register and
+ * stepped sepc past the ecall; it calls nothing before this, so the
+ * guest's a1-a7 are still in a1-a7 and arrive as the arguments (only a0
+ * now holds p: the guest's a0 is in the vcpu).  An answered call
+ * returns no vcpu: trap.S resumes the caller with a0 = SBI_SUCCESS and
+ * a1 = the value straight from registers.
  */
-__attribute__((noinline)) struct vcpu *vsbi_handle(struct part *p)
+__attribute__((noinline)) struct vsbi_next vsbi_handle(struct part *p,
+						       uint64_t a1, uint64_t a2,
+						       uint64_t a3, uint64_t a4,
+						       uint64_t a5, uint64_t fid,
+						       uint64_t eid)
 {
 	struct vcpu *v = &p->vcpu;
-	uint64_t *a = &v->x[10];
-	long r = CHAN_SLOW;
+	struct vsbi_next next = { NULL, 0 };
+	long r;
 
-	/* trap.S has stepped sepc past the ecall already. */
-	if (v->x[17] == SK_EID && v->x[16] == SK_FID_CHAN_SEND) {
-		r = chan_send_fast(p, a[0], a[1], a[2], a[3]);
+	(void)a5;
+	if (eid == SK_EID && fid == SK_FID_CHAN_SEND) {
+		r = chan_send_fast(p, v->x[10], a1, a2, a3);
+		if (r != CHAN_SLOW)	/* always SBI_SUCCESS */
+			return next;
+	} else if (eid == SK_EID && fid == SK_FID_CHAN_RECV) {
+		r = chan_recv_fast(p, v->x[10], a1, a2, a3, a4);
 		if (r != CHAN_SLOW) {
-			ret(v, r, 0);
-			return v;
-		}
-	} else if (v->x[17] == SK_EID && v->x[16] == SK_FID_CHAN_RECV) {
-		r = chan_recv_fast(p, a[0], a[1], a[2], a[3], a[4]);
-		if (r != CHAN_SLOW) {
-			ret(v, SBI_SUCCESS, r);
-			return v;
+			next.value = r;
+			return next;
 		}
 	}
-	return vsbi_call(p, v);
+	next.vcpu = vsbi_call(p, v);
+	return next;
 }

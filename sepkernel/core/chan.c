@@ -17,6 +17,7 @@
  * writes, readers retry if seq moved under them.
  */
 #include <stddef.h>
+#include "arch/barrier.h"
 #include "arch/csr.h"
 #include "sbi_call.h"
 #include "sk/chan.h"
@@ -26,11 +27,22 @@
 #include "sk/sched.h"
 #include "sk_abi.h"
 
-/* A message slot: length and type tag, then the payload. */
+/*
+ * A message slot: length and type tag, then the payload.  The header is
+ * one aligned doubleword, and so are the first two fields of struct
+ * sk_msg_info: a receive copies it there in one store.
+ */
 struct msg_hdr {
-	uint32_t len;
-	uint32_t type;
+	union {
+		struct {
+			uint32_t len;
+			uint32_t type;
+		};
+		uint64_t word;	/* both, for one store */
+	};
 };
+_Static_assert(offsetof(struct sk_msg_info, age) == sizeof(struct msg_hdr),
+	       "sk_msg_info begins with a message header");
 
 #define SAMPLE_RETRIES	4
 
@@ -111,7 +123,7 @@ static __attribute__((noinline)) void queue_write(const struct sk_chan_desc *c,
 	h->type = type;
 	memcpy(h + 1, msg, len);
 	st->tail_off = ring_next(c, st->tail_off);
-	__atomic_store_n(&st->tail, st->tail + 1, __ATOMIC_RELEASE);
+	store_release_u64(&st->tail, st->tail + 1);
 }
 
 long chan_put(const struct sk_chan_desc *c, const void *msg, uint32_t len,
@@ -215,7 +227,7 @@ static inline void msg_copy_words(void *dst, const void *src, uint64_t len)
 {
 	uint64_t *d = dst;
 	const uint64_t *s = src;
-	const uint64_t *end = s + len / 8;
+	const uint64_t *end = (const uint64_t *)((const uint8_t *)src + len);
 
 	for (; end - s >= 8; d += 8, s += 8) {
 		d[0] = s[0];
@@ -234,71 +246,71 @@ static inline void msg_copy_words(void *dst, const void *src, uint64_t len)
 long chan_send_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 		    uint64_t type)
 {
+	const struct sk_part_desc *d = p->desc;
 	const struct sk_chan_desc *c;
-	const void *src;
 	struct sk_chan_state *st;
+	struct monitor_rate rate;
 	struct msg_hdr *h;
+	uint64_t tail, off;
 
-	if (id >= p->desc->nports || p->desc->ports[id].dir != SK_PORT_SEND)
+	if (id >= d->nports || !d->ports[id].fast_send)
 		return CHAN_SLOW;
-	c = p->desc->ports[id].c;
+	c = d->ports[id].c;
 	st = c->st;
-	if (!c->fast_send || len > c->msg_size || ((buf | len) & 7))
-		return CHAN_SLOW;
-	src = part_ram_ptr(p, buf, len);
-	if (!src ||
-	    st->tail - __atomic_load_n(&st->head, __ATOMIC_ACQUIRE) >= c->depth ||
-	    monitor_verdict(p, c, len, type))
+	tail = st->tail;	/* ours: only the writer moves it */
+	/*
+	 * No test of len against msg_size: the policy's max_size, which
+	 * monitor_verdict() tests, is never larger (system.c asserts it).
+	 */
+	if (((buf | len) & 7) || !part_ram_holds(d, buf, len) ||
+	    monitor_verdict(p, c, len, type, &rate) ||
+	    tail - __atomic_load_n(&st->head, __ATOMIC_ACQUIRE) >= c->depth)
 		return CHAN_SLOW;
 	/* The protocol moves last, and then nothing can fail. */
 	if (c->proto && !proto_try_move(c, type))
 		return CHAN_SLOW;
-	monitor_count(p, c);
-	h = (struct msg_hdr *)(c->buf + st->tail_off);
-	h->len = (uint32_t)len;
-	h->type = (uint32_t)type;
-	msg_copy_words(h + 1, src, len);
-	st->tail_off = ring_next(c, st->tail_off);
-	__atomic_store_n(&st->tail, st->tail + 1, __ATOMIC_RELEASE);
+	monitor_count(c, &rate);
+	off = st->tail_off;
+	h = (struct msg_hdr *)(c->buf + off);
+	h->word = len | type << 32;	/* the policy let len < 2^32, type < 64 */
+	msg_copy_words(h + 1, part_ram_at(d, buf), len);
+	st->tail_off = ring_next(c, off);
+	store_release_u64(&st->tail, tail + 1);
 	return SBI_SUCCESS;
 }
 
 long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 		    uint64_t info, uint64_t flags)
 {
+	const struct sk_part_desc *d = p->desc;
 	const struct sk_chan_desc *c;
 	struct sk_chan_state *st;
-	struct sk_msg_info *mi = NULL;
 	const struct msg_hdr *src;
-	uint8_t *dst;
-	uint64_t head, len;
+	uint64_t head, len, off;
 
-	if (id >= p->desc->nports || p->desc->ports[id].dir != SK_PORT_RECV)
+	if (id >= d->nports || !d->ports[id].fast_recv)
 		return CHAN_SLOW;
-	c = p->desc->ports[id].c;
+	c = d->ports[id].c;
 	st = c->st;
 	head = st->head;
-	if (c->kind != SK_CHAN_QUEUING || ((buf | info) & 7) ||
-	    head == __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE))
+	if (head == __atomic_load_n(&st->tail, __ATOMIC_ACQUIRE))
 		return CHAN_SLOW;
-	src = (const struct msg_hdr *)(c->buf + st->head_off);
-	len = src->len;		/* read once: the slot is the writer's again
-				 * as soon as head moves */
-	if (len > cap || (len & 7))
+	off = st->head_off;
+	src = (const struct msg_hdr *)(c->buf + off);
+	len = src->len;		/* the slot is ours until head moves */
+	if (len > cap || ((buf | info | len) & 7) ||
+	    !part_ram_holds(d, buf, cap))
 		return CHAN_SLOW;
-	dst = part_ram_ptr(p, buf, cap);
-	if (!dst)
+	/* Even where the call would not write fresh: the full path decides. */
+	if (info && !part_ram_holds(d, info, sizeof(struct sk_msg_info)))
 		return CHAN_SLOW;
-	if (info) {
-		mi = part_ram_ptr(p, info, flags & SK_RECV_FRESH ? sizeof(*mi) :
-				  offsetof(struct sk_msg_info, fresh));
-		if (!mi)
-			return CHAN_SLOW;
-	}
 	p->wait_port = 0;
-	msg_copy_words(dst, src + 1, len);
-	if (mi) {
-		mi->len = len;
+	off = ring_next(c, off);	/* now: fewer values live in the copy */
+	msg_copy_words(part_ram_at(d, buf), src + 1, len);
+	if (info) {
+		struct sk_msg_info *mi = part_ram_at(d, info);
+
+		mi->len = src->len;	/* one load and store: msg_hdr */
 		mi->type = src->type;
 		mi->age = 0;
 		mi->valid = 1;
@@ -306,8 +318,8 @@ long chan_recv_fast(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 		if (flags & SK_RECV_FRESH)
 			mi->fresh = 1;
 	}
-	st->head_off = ring_next(c, st->head_off);
-	__atomic_store_n(&st->head, head + 1, __ATOMIC_RELEASE);
+	st->head_off = off;
+	store_release_u64(&st->head, head + 1);
 	return len;
 }
 
@@ -420,7 +432,7 @@ long chan_recv(struct part *p, uint64_t id, uint64_t buf, uint64_t cap,
 			return SK_ERR_SIZE;	/* left queued: retry bigger */
 		memcpy(dst, src + 1, h.len);
 		st->head_off = ring_next(c, st->head_off);
-		__atomic_store_n(&st->head, head + 1, __ATOMIC_RELEASE);
+		store_release_u64(&st->head, head + 1);
 	}
 	p->wait_port = 0;
 	if (mi) {

@@ -29,10 +29,10 @@ static struct ticket_lock audit_lock;	/* the audit channel has many writers */
  * The policy's verdict on one more message of len bytes tagged type from
  * p on c: 0, or the reason it is refused.  It changes nothing, so a fast
  * path may ask first and count (monitor_count) only once it is sure to
- * queue the message.
+ * queue the message; r carries the frame's count between the two.
  */
 int monitor_verdict(struct part *p, const struct sk_chan_desc *c,
-		    uint64_t len, uint64_t type)
+		    uint64_t len, uint64_t type, struct monitor_rate *r)
 {
 	const struct sk_chan_state *st = c->st;
 
@@ -41,34 +41,30 @@ int monitor_verdict(struct part *p, const struct sk_chan_desc *c,
 	if (len > c->max_size)
 		return SK_AUDIT_SIZE;
 	/* A count left from an earlier frame is 0 in this one. */
-	if (c->max_per_frame && st->rate_frame == this_hart(p)->frames &&
-	    st->rate_count >= c->max_per_frame)
+	r->frame = this_hart(p)->frames;
+	r->count = st->rate_count;
+	if (st->rate_frame != r->frame)
+		r->count = 0;
+	if (r->count >= c->rate_max)
 		return SK_AUDIT_RATE;
 	return 0;
 }
 
-/* Count a message the policy let through against its frame's rate. */
-void monitor_count(struct part *p, const struct sk_chan_desc *c)
+/* Count a message the policy let through (every one, limit or none). */
+void monitor_count(const struct sk_chan_desc *c, const struct monitor_rate *r)
 {
-	struct sk_chan_state *st = c->st;
-	uint64_t frame = this_hart(p)->frames;
-
-	if (!c->max_per_frame)
-		return;
-	if (st->rate_frame != frame) {
-		st->rate_frame = frame;
-		st->rate_count = 0;
-	}
-	st->rate_count++;
+	c->st->rate_frame = r->frame;
+	c->st->rate_count = r->count + 1;
 }
 
 int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 		  uint64_t type)
 {
-	int why = monitor_verdict(p, c, len, type);
+	struct monitor_rate r;
+	int why = monitor_verdict(p, c, len, type, &r);
 
 	if (!why)
-		monitor_count(p, c);
+		monitor_count(c, &r);
 	return why;
 }
 

@@ -145,10 +145,7 @@ def _channels_c(chans):
         rport = []
         for r in c.readers:
             rport.append(next(i for i, pt in enumerate(r.ports) if pt.chan is c))
-        remote = bool(c.writer) and any(r.hart != c.writer.hart for r in c.readers)
-        # chan_send_fast() may take it: see sk_chan_desc.fast_send
-        fast_send = (c.kind == "queuing" and not remote and
-                     not (c.proto and c.proto.trace))
+        remote = _remote(c)
         fields = [
             ("name", _c_str(c.name)),
             ("kind", {"queuing": "SK_CHAN_QUEUING", "sampling": "SK_CHAN_SAMPLING",
@@ -158,7 +155,6 @@ def _channels_c(chans):
             ("readers", "{ %s }" % ", ".join(str(r.id) for r in c.readers)),
             ("reader_port", "{ %s }" % ", ".join(str(i) for i in rport)),
             ("remote_reader", int(remote)),
-            ("fast_send", int(fast_send)),
             ("msg_size", c.msg_size),
             ("depth", c.depth),
             ("refresh", "%dUL" % c.refresh),
@@ -166,7 +162,7 @@ def _channels_c(chans):
             ("win_size", "0x%xUL" % c.size),
             ("types", "0x%xUL" % c.types),
             ("max_size", c.max_size),
-            ("max_per_frame", c.max_per_frame),
+            ("rate_max", c.max_per_frame or "UINT32_MAX"),
             ("buf", "sk_chan_buf_%d" % c.id if c.buf_size() else "0"),
             ("slot_size", 8 + u.align_up(c.msg_size, 8) if c.buf_size() else 0),
             ("ring_size", c.buf_size()),
@@ -183,7 +179,25 @@ def _channels_c(chans):
         out.append("\t},\n")
     if chans:
         out.append("};\n\n")
+    for c in chans:     # chan_send_fast() tests max_size alone
+        out.append("_Static_assert(%d <= %d, \"%s: max_size <= msg_size\");\n" %
+                   (c.max_size, c.msg_size, c.name))
     return "".join(out)
+
+
+def _remote(c):
+    """A reader runs on another hart than the writer."""
+    return bool(c.writer) and any(r.hart != c.writer.hart for r in c.readers)
+
+
+def _port_fast(pt):
+    """sk_port.fast_send and fast_recv: may the channel fast paths serve it?"""
+    c = pt.chan
+    if c.kind != "queuing":
+        return 0, 0
+    if pt.dir != "send":
+        return 0, 1
+    return int(not _remote(c) and not (c.proto and c.proto.trace)), 0
 
 
 def _ports_c(parts):
@@ -195,9 +209,10 @@ def _ports_c(parts):
                    (p.id, len(p.ports), p.name))
         for i, pt in enumerate(p.ports):
             out.append("\t[%d] = { .chan = %d, .c = &sk_chans[%d], .dir = %s, "
-                       ".win_gpa = 0x%xUL },\t/* %s */\n" %
+                       ".fast_send = %d, .fast_recv = %d, .win_gpa = 0x%xUL },"
+                       "\t/* %s */\n" %
                        (i, pt.chan.id, pt.chan.id, "SK_PORT_SEND" if pt.dir == "send"
-                        else "SK_PORT_RECV", pt.win_gpa, pt.chan.name))
+                        else "SK_PORT_RECV", *_port_fast(pt), pt.win_gpa, pt.chan.name))
         out.append("};\n\n")
     return "".join(out)
 

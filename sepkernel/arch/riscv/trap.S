@@ -9,8 +9,8 @@
  * the floor of a kernel entry (ecall, a few tests, sret).
  *
  * Any other hypercall saves the caller-saved registers (the ones C may
- * clobber) and calls vsbi_handle(vcpu) on the hart's kernel stack, its
- * sepc already stepped past the ecall; any other trap (an interrupt, a
+ * clobber) and calls vsbi_handle(vcpu, a1, ..., a7) on the hart's kernel
+ * stack, its sepc already stepped past the ecall; any other trap (an interrupt, a
  * fault) does the same and calls sk_trap(vcpu, scause).  Because C
  * preserves s0-s11, gp and tp, they still hold the guest's values when
  * the call returns, so a hypercall that resumes the same vcpu never
@@ -62,6 +62,24 @@
 	sd	t6, VCPU_X(31)(a0)
 	csrrw	t1, sscratch, a0	/* guest a0 out, vcpu back in */
 	sd	t1, VCPU_X(10)(a0)
+.endm
+
+/* The caller-saved half but t0, t1, a0 and a1, which each way back
+ * loads in its own order. */
+.macro CALLER_LOAD base
+	ld	ra, VCPU_X(1)(\base)
+	ld	sp, VCPU_X(2)(\base)
+	ld	t2, VCPU_X(7)(\base)
+	ld	a2, VCPU_X(12)(\base)
+	ld	a3, VCPU_X(13)(\base)
+	ld	a4, VCPU_X(14)(\base)
+	ld	a5, VCPU_X(15)(\base)
+	ld	a6, VCPU_X(16)(\base)
+	ld	a7, VCPU_X(17)(\base)
+	ld	t3, VCPU_X(28)(\base)
+	ld	t4, VCPU_X(29)(\base)
+	ld	t5, VCPU_X(30)(\base)
+	ld	t6, VCPU_X(31)(\base)
 .endm
 
 .macro CALLEE_LOAD base
@@ -118,7 +136,8 @@ sk_trap_entry:
 	CALLER_SAVE
 	sd	t0, VCPU_SEPC(a0)
 	ld	sp, VCPU_KSTACK(a0)
-	call	vsbi_handle		/* the same: a0 = vcpu, and flags */
+	call	vsbi_handle		/* a1-a7: the guest's, as arguments */
+	beqz	a0, .Lanswered		/* a0 = vcpu and flags as above, or none */
 .Lreturned:
 	csrr	t1, sscratch		/* the vcpu that trapped */
 	beq	a0, t1, .Lresume	/* a hypercall resumes it */
@@ -136,23 +155,25 @@ sk_trap_entry:
 .Lresume:
 	ld	t0, VCPU_SEPC(a0)
 	csrw	sepc, t0
-	ld	ra, VCPU_X(1)(a0)
-	ld	sp, VCPU_X(2)(a0)
+	CALLER_LOAD a0
 	ld	t0, VCPU_X(5)(a0)
 	ld	t1, VCPU_X(6)(a0)
-	ld	t2, VCPU_X(7)(a0)
 	ld	a1, VCPU_X(11)(a0)
-	ld	a2, VCPU_X(12)(a0)
-	ld	a3, VCPU_X(13)(a0)
-	ld	a4, VCPU_X(14)(a0)
-	ld	a5, VCPU_X(15)(a0)
-	ld	a6, VCPU_X(16)(a0)
-	ld	a7, VCPU_X(17)(a0)
-	ld	t3, VCPU_X(28)(a0)
-	ld	t4, VCPU_X(29)(a0)
-	ld	t5, VCPU_X(30)(a0)
-	ld	t6, VCPU_X(31)(a0)
 	ld	a0, VCPU_X(10)(a0)
+	sret
+
+/*
+ * A hypercall that a fast path answered (vsbi_handle() returned no vcpu):
+ * the caller resumes with a0 = 0, SBI_SUCCESS, already there, and a1 as
+ * returned; neither went through memory.
+ */
+.Lanswered:
+	csrr	t0, sscratch
+	ld	t1, VCPU_SEPC(t0)
+	csrw	sepc, t1
+	CALLER_LOAD t0
+	ld	t1, VCPU_X(6)(t0)
+	ld	t0, VCPU_X(5)(t0)
 	sret
 
 /*

@@ -29,9 +29,13 @@ void chan_clear_windows(struct part *p);
 void chan_summary(void);
 
 /* The security monitor (monitor.c). */
+struct monitor_rate {		/* a channel's count in the writer's frame */
+	uint64_t frame;
+	uint32_t count;		/* messages so far */
+};
 int monitor_verdict(struct part *p, const struct sk_chan_desc *c,
-		    uint64_t len, uint64_t type);
-void monitor_count(struct part *p, const struct sk_chan_desc *c);
+		    uint64_t len, uint64_t type, struct monitor_rate *r);
+void monitor_count(const struct sk_chan_desc *c, const struct monitor_rate *r);
 int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
 		  uint64_t type);
 long monitor_deny(struct part *p, int chan, int reason, unsigned call,

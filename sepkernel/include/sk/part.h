@@ -99,19 +99,22 @@ const void *part_guest_ptr(struct part *p, uint64_t gpa, uint64_t len,
 			   int write);
 
 /*
- * The host address of [gpa, gpa + len) if all of it lies in p's RAM,
- * else NULL: the common case of part_guest_ptr(), inline (the channel
- * fast paths call nothing).
+ * Does [gpa, gpa + len) lie in d's RAM?  Two compares: a gpa below the
+ * RAM wraps to an offset larger than any RAM.  The common case of
+ * part_guest_ptr(), inline: the channel fast paths call nothing.
  */
-static inline void *part_ram_ptr(struct part *p, uint64_t gpa, uint64_t len)
+static inline int part_ram_holds(const struct sk_part_desc *d, uint64_t gpa,
+				 uint64_t len)
 {
-	const struct sk_part_desc *d = p->desc;
 	uint64_t off = gpa - SK_GUEST_RAM_BASE;
 
-	if (gpa >= SK_GUEST_RAM_BASE && len <= d->ram_size &&
-	    off <= d->ram_size - len)
-		return (void *)(d->ram_hpa + off);
-	return NULL;
+	return off < d->ram_size && len <= d->ram_size - off;
+}
+
+/* The host address of gpa, which part_ram_holds() has accepted. */
+static inline void *part_ram_at(const struct sk_part_desc *d, uint64_t gpa)
+{
+	return (void *)(d->ram_hpa + (gpa - SK_GUEST_RAM_BASE));
 }
 
 #endif /* SK_PART_H */

@@ -76,9 +76,6 @@ struct sk_chan_desc {
 	uint16_t readers[SK_CHAN_MAX_READERS];
 	uint8_t reader_port[SK_CHAN_MAX_READERS];	/* port id in each reader */
 	uint8_t remote_reader;	/* a reader runs on another hart than the writer */
-	uint8_t fast_send;	/* chan_send_fast() may take it: a queue, its
-				 * reader on the writer's hart, its protocol
-				 * (if any) not traced */
 	uint32_t msg_size;	/* largest message, bytes */
 	uint32_t depth;		/* queuing: messages it holds */
 	uint64_t refresh;	/* sampling: ticks a value stays valid */
@@ -87,7 +84,8 @@ struct sk_chan_desc {
 	/* The security monitor's policy for every copied message. */
 	uint64_t types;		/* bit t set: type tag t allowed */
 	uint32_t max_size;	/* bytes, <= msg_size */
-	uint32_t max_per_frame;	/* messages per writer's major frame, 0 = any */
+	uint32_t rate_max;	/* messages per writer's major frame; with no
+				 * limit, UINT32_MAX (more than fit a frame) */
 	uint8_t *buf;		/* kernel-only storage: depth slots (queuing), 1 (sampling) */
 	uint32_t slot_size;	/* bytes per slot: 8-byte header + payload rounded to 8 */
 	uint32_t ring_size;	/* depth * slot_size, worked out by the compiler */
@@ -140,6 +138,10 @@ struct sk_port {
 	uint16_t chan;		/* index into sk_system.chans */
 	const struct sk_chan_desc *c;	/* &sk_system.chans[chan], for the hot paths */
 	uint8_t dir;		/* SK_PORT_SEND or SK_PORT_RECV */
+	/* The channel fast paths may serve it (chan.c): a queue, and for a
+	 * sender, its reader on the same hart and no traced protocol. */
+	uint8_t fast_send;
+	uint8_t fast_recv;
 	uint64_t win_gpa;	/* shared: where the window appears, else 0 */
 };
 
