@@ -316,8 +316,8 @@ static __attribute__((noinline)) int sbi_std(struct part *p, struct vcpu *v,
 }
 
 /* Any call, in full. */
-static __attribute__((noinline)) struct vcpu *vsbi_call(struct part *p,
-							 struct vcpu *v)
+static __attribute__((noinline)) vsbi_next_t vsbi_call(struct part *p,
+							struct vcpu *v)
 {
 	uint64_t ext = v->x[17];
 	int resume;
@@ -326,7 +326,7 @@ static __attribute__((noinline)) struct vcpu *vsbi_call(struct part *p,
 		resume = sk_call(p, v);
 	else
 		resume = sbi_std(p, v, ext);
-	return resume ? v : sched_run(p->hart);
+	return vsbi_next(resume ? v : sched_run(p->hart), 0);
 }
 
 /*
@@ -340,28 +340,23 @@ static __attribute__((noinline)) struct vcpu *vsbi_call(struct part *p,
  * returns no vcpu: trap.S resumes the caller with a0 = SBI_SUCCESS and
  * a1 = the value straight from registers.
  */
-__attribute__((noinline)) struct vsbi_next vsbi_handle(struct part *p,
-						       uint64_t a1, uint64_t a2,
-						       uint64_t a3, uint64_t a4,
-						       uint64_t a5, uint64_t fid,
-						       uint64_t eid)
+__attribute__((noinline)) vsbi_next_t vsbi_handle(struct part *p, uint64_t a1,
+						  uint64_t a2, uint64_t a3,
+						  uint64_t a4, uint64_t a5,
+						  uint64_t fid, uint64_t eid)
 {
 	struct vcpu *v = &p->vcpu;
-	struct vsbi_next next = { NULL, 0 };
 	long r;
 
 	(void)a5;
 	if (eid == SK_EID && fid == SK_FID_CHAN_SEND) {
 		r = chan_send_fast(p, v->x[10], a1, a2, a3);
 		if (r != CHAN_SLOW)	/* always SBI_SUCCESS */
-			return next;
+			return vsbi_next(NULL, 0);
 	} else if (eid == SK_EID && fid == SK_FID_CHAN_RECV) {
 		r = chan_recv_fast(p, v->x[10], a1, a2, a3, a4);
-		if (r != CHAN_SLOW) {
-			next.value = r;
-			return next;
-		}
+		if (r != CHAN_SLOW)
+			return vsbi_next(NULL, r);
 	}
-	next.vcpu = vsbi_call(p, v);
-	return next;
+	return vsbi_call(p, v);
 }

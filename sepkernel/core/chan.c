@@ -229,7 +229,7 @@ static inline void msg_copy_words(void *dst, const void *src, uint64_t len)
 	const uint64_t *s = src;
 	const uint64_t *end = (const uint64_t *)((const uint8_t *)src + len);
 
-	for (; end - s >= 8; d += 8, s += 8) {
+	for (; (uint64_t)(end - s) >= 8; d += 8, s += 8) {
 		d[0] = s[0];
 		d[1] = s[1];
 		d[2] = s[2];
