@@ -30,9 +30,11 @@ KSRC	:= $(wildcard sepkernel/arch/riscv/*.S sepkernel/arch/riscv/*.c \
 KOBJ	:= $(patsubst %,$(B)/kernel/%.o,$(KSRC))
 KHDR	:= $(wildcard sepkernel/include/*/*.h sepkernel/crypto/*.h sbi/*.h) Makefile
 
-# Code that runs once per boot (and the Ed25519 check in it) is built for
-# size: it is most of the kernel's text and none of its hot paths.
-KCOLD	:= $(addprefix sepkernel/crypto/,ed25519.c ge25519.c fe25519.c sc25519.c sha512.c)
+# Code that runs once per boot (the Ed25519 check), only to print an event
+# line (fmt.c) or for a refusal (audit.c) is built for size: none of it is
+# on a hot path.
+KCOLD	:= $(addprefix sepkernel/crypto/,ed25519.c ge25519.c fe25519.c sc25519.c sha512.c) \
+	   sepkernel/core/fmt.c sepkernel/core/audit.c
 
 $(B)/kernel/%.c.o: %.c $(KHDR)
 	@mkdir -p $(dir $@)

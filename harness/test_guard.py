@@ -128,8 +128,8 @@ def test_no_path_a_partition_starts_waits_for_another_hart():
     assert seen > 50
     cons = _functions(ROOT / "sepkernel/core/console.c")
     assert "spin_trylock(" in cons["q_drain"] and "spin_lock(" not in cons["q_drain"]
-    mon = (ROOT / "sepkernel/core/monitor.c").read_text()
-    assert "ticket_lock(&audit_lock)" in mon and "spin_lock(" not in mon
+    audit = (ROOT / "sepkernel/core/audit.c").read_text()
+    assert "ticket_lock(&audit_lock)" in audit and "spin_lock(" not in audit
 
 
 def test_unscheduled_partition_does_not_keep_the_system_alive():
