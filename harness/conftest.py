@@ -65,6 +65,7 @@ MODULES = {
     "test_isolation.py": "space",
     "test_channels.py": "flow",
     "test_fp_isolation.py": "flow",
+    "test_chan_fastpath.py": "flow",
     "test_schedule.py": "time",
     "test_smp.py": "time",
     "test_guard.py": "time",
