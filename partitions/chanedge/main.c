@@ -416,7 +416,9 @@ int main(void)
 	w72 = sk_chan_find("w72");
 	w8 = sk_chan_find("w8");
 	pattern((uint8_t *)bbuf, sizeof(bbuf), 3);
-	sk_yield();			/* the sink fills rr first */
+	do			/* the sink (perhaps restarting) fills rr first */
+		sk_yield();
+	while (rr >= 0 && (sk_status(rr, &rstat) || rstat.count < rstat.depth));
 	if (wanted(phases, "regs"))
 		phase_regs((unsigned)sk_arg_u64("rounds", 4));
 	if (wanted(phases, "bounds")) {

@@ -14,7 +14,9 @@
  * /config: misaligned = a channel to receive into a buffer at an odd
  * address (the kernel's full path); quiet = 1: no line per message, but
  * per channel and frame "sink <chan> frame=F got=N bad=B", where bad
- * counts messages whose first word is not the sequence number expected.
+ * counts messages whose first word is not the sequence number expected;
+ * restart_first = 1: restart itself once before anything else, so the
+ * channels it writes are in epoch 1.
  */
 #include <stdio.h>
 #include <string.h>
@@ -116,6 +118,8 @@ int main(void)
 	int quiet = (int)sk_arg_u64("quiet", 0);
 	uint64_t frame = sk_frame();
 
+	if (sk_arg_u64("restart_first", 0) && sk_info(SK_INFO_RESTARTS) == 0)
+		sk_reboot();
 	setup();
 	for (;;) {
 		for (int i = 0; i < nchans; i++) {
