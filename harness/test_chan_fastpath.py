@@ -266,6 +266,21 @@ def test_messages_of_msg_size_arrive_whole(probe, smp, size):
                                         for s in (101, 102, 103)]
 
 
+def test_full_queue_leaves_an_untraced_protocol_where_it_was(probe):
+    """fu's protocol is not traced, so its sends are fast: a send that
+    finds the queue full is refused (-100, not audited) and the state
+    does not move; only the four sent messages (and the sink's restart)
+    move it."""
+    assert [l for l in probe.output["edge"] if l.startswith("proto ")] == \
+        ["proto codes=0,0,-100,-100", "proto codes=0,0,-100"]
+    ev = probe.one("protocol", name="toggle")
+    assert (ev["state"], ev["moves"], ev["denials"]) == ("even", "5", "0")
+    chan = probe.one("chan", name="fu")
+    assert (chan["sent"], chan["drops"]) == ("4", "3")
+    assert not probe.of("deny", chan="fu")
+    assert len(got(probe, "fu")) == 4
+
+
 # ---- rate ---------------------------------------------------------------------
 
 RATES = [
@@ -335,7 +350,7 @@ def test_compiler_marks_only_eligible_ports_fast(tmp_path):
         ("w", "q_far"): ("SEND", 0, 0),         # reader on hart 1
         ("w", "far_back"): ("RECV", 0, 1),
         ("w", "q_traced"): ("SEND", 0, 0),      # every move is printed
-        ("w", "q_untraced"): ("SEND", 1, 0),
+        ("w", "q_untraced"): ("SEND", 1, 0),     # as chanedge's fu
         ("w", "s_near"): ("SEND", 0, 0),
         ("w", "win"): ("SEND", 0, 0),
         ("near", "q_near"): ("RECV", 0, 1),

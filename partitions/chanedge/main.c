@@ -16,6 +16,8 @@
  *           path) and fp (a traced protocol: never the fast send)
  *           -> "eq <chan> <i> -> <code>"
  *   sizes   messages of exactly msg_size = 120, 72 and 8 bytes
+ *   proto   an untraced protocol (fast sends) on a queue of depth 2
+ *           until it is full -> "proto codes=..."
  *   rate    max_per_frame = 5 on "rated", fast, full and mixed
  *           -> "rate <how> codes=... frames=<frames it took>"
  * /config phases = "regs,equiv" runs only those (default: all).
@@ -106,7 +108,7 @@ struct rres {
 	unsigned bad, odd, rounds;
 };
 
-static int rs, rr, samp, fa, fm, fp, rated, w120, w72, w8;
+static int rs, rr, samp, fa, fm, fp, fu, rated, w120, w72, w8;
 static uint64_t abuf[16], bbuf[16];	/* aligned buffers */
 static struct sk_msg_info rinfo;
 static struct sk_chan_status rstat;
@@ -325,6 +327,20 @@ static void phase_sizes(void)
 	}
 }
 
+/* ---- proto: an untraced protocol on the fast path ---------------------- */
+
+static void proto_frame(unsigned sends)
+{
+	static uint64_t m[1];
+	char codes[64];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < sends; i++)
+		n += snprintf(codes + n, sizeof(codes) - n, "%s%ld", i ? "," : "",
+			      send(fu, m, 8, 1).a0);
+	printf("proto codes=%s\n", codes);
+}
+
 /* ---- rate --------------------------------------------------------------- */
 
 /* One frame of sends on "rated": how[i] 'a' aligned (fast), 'm' odd (full). */
@@ -411,6 +427,7 @@ int main(void)
 	fa = sk_chan_find("fa");
 	fm = sk_chan_find("fm");
 	fp = sk_chan_find("fp");
+	fu = sk_chan_find("fu");
 	rated = sk_chan_find("rated");
 	w120 = sk_chan_find("w120");
 	w72 = sk_chan_find("w72");
@@ -431,6 +448,11 @@ int main(void)
 	}
 	if (wanted(phases, "sizes"))
 		phase_sizes();
+	if (wanted(phases, "proto")) {
+		proto_frame(4);		/* depth 2: two pass, two find it full */
+		sk_yield();
+		proto_frame(3);
+	}
 	if (wanted(phases, "rate"))
 		phase_rate();
 	printf("done\n");
