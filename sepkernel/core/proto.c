@@ -123,8 +123,8 @@ again:
  * if its state permits it and nobody moves the word at the same moment.
  * Returns 1 if it moved; 0 leaves everything as it was, for the full
  * send (proto_send) to decide.  A traced protocol never comes here: its
- * channels are not fast_send (the compiler's choice), so every move of
- * it is printed by proto_send.
+ * channels' send ports are not fast_send (the compiler's choice), so
+ * every move of it is printed by proto_send.
  */
 int proto_try_move(const struct sk_chan_desc *c, uint64_t type)
 {
