@@ -83,6 +83,7 @@ REGS = {
     "recv_short": (-103, 0),            # full path: SK_ERR_SIZE, left queued
     "recv_odd_cap": (0, 16),            # fast: an odd capacity is no obstacle
     "recv_drained": (-101, 0),          # full path: SK_ERR_EMPTY
+    "recv_block_parked": (0, 16),       # parked, switched away, then fast
     "send_fast": (0, 0),
     "send_odd_len": (0, 0),             # full path: 13 bytes
     "send_misaligned": (0, 0),          # full path: odd source

@@ -129,6 +129,10 @@ static struct rcase rcases[] = {
 	{ "recv_short", SK_FID_CHAN_RECV, &rr, 0, AB, 8, RI, SK_RECV_FRESH },
 	{ "recv_odd_cap", SK_FID_CHAN_RECV, &rr, 0, AB, 17, RI, SK_RECV_FRESH },
 	{ "recv_drained", SK_FID_CHAN_RECV, &rr, 0, AB, 64, RI, SK_RECV_FRESH },
+	/* parks (full path), the sink refills rr, the same ecall runs again
+	 * on the edge's next slot and the fast path answers it */
+	{ "recv_block_parked", SK_FID_CHAN_RECV, &rr, 0, AB, 64, RI,
+	  SK_RECV_BLOCK | SK_RECV_FRESH },
 	{ "send_fast", SK_FID_CHAN_SEND, &rs, 0, BB, 16, 1, 0 },
 	{ "send_odd_len", SK_FID_CHAN_SEND, &rs, 0, BB, 13, 1, 0 },
 	{ "send_misaligned", SK_FID_CHAN_SEND, &rs, 0, BB + 1, 16, 1, 0 },
