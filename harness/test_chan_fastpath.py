@@ -332,7 +332,7 @@ PORT = re.compile(r"\.dir = SK_PORT_(\w+), \.fast_send = (\d), \.fast_recv = (\d
 def test_compiler_marks_only_eligible_ports_fast(tmp_path):
     """sk_port.fast_send: a queue whose reader is on the writer's hart
     and whose protocol, if any, is not traced; fast_recv: any queue's
-    reader.  Never a sampling channel or a window."""
+    reader.  Never a sampling channel (nor a window: the same branch)."""
     make("partitions")
     out = tmp_path / "out"
     r = subprocess.run([PY, str(ROOT / "tools/skc.py"), "harness/valid/fastflags.toml",
@@ -353,12 +353,10 @@ def test_compiler_marks_only_eligible_ports_fast(tmp_path):
         ("w", "q_traced"): ("SEND", 0, 0),      # every move is printed
         ("w", "q_untraced"): ("SEND", 1, 0),     # as chanedge's fu
         ("w", "s_near"): ("SEND", 0, 0),
-        ("w", "win"): ("SEND", 0, 0),
         ("near", "q_near"): ("RECV", 0, 1),
         ("near", "q_traced"): ("RECV", 0, 1),
         ("near", "q_untraced"): ("RECV", 0, 1),
         ("near", "s_near"): ("RECV", 0, 0),
-        ("near", "win"): ("RECV", 0, 0),
         ("far", "q_far"): ("RECV", 0, 1),
         ("far", "far_back"): ("SEND", 0, 0),    # its reader is on hart 0
     }
@@ -367,5 +365,5 @@ def test_compiler_marks_only_eligible_ports_fast(tmp_path):
     checked = re.findall(r'_Static_assert\((\d+) <= (\d+), "(\w+): max_size <= msg_size"\)',
                          text)
     assert sorted(c for _, _, c in checked) == sorted(
-        ["q_near", "q_far", "far_back", "q_traced", "q_untraced", "s_near", "win"])
+        ["q_near", "q_far", "far_back", "q_traced", "q_untraced", "s_near"])
     assert all(int(a) <= int(b) for a, b, _ in checked)
