@@ -259,10 +259,15 @@ def test_a_reader_on_another_hart_gets_the_same(probe, smp, chan):
 @pytest.mark.parametrize("size", [120, 72, 8])
 def test_messages_of_msg_size_arrive_whole(probe, smp, size):
     """msg_size 120 and 72: the copy's 64-byte steps and then its words;
-    8: words only.  Three messages each, every byte checked."""
+    8: words only.  Three messages each, every byte checked; a word
+    more than msg_size is too long."""
     for run in (probe, smp):
         codes = [l for l in run.output["edge"] if l.startswith(f"size {size} ")]
-        assert codes == [f"size {size} seed {s} -> 0" for s in (101, 102, 103)]
+        assert codes == [f"size {size} seed {s} -> 0" for s in (101, 102, 103)] + \
+            [f"size {size} plus 8 -> -103"]
+        # max_size defaults to msg_size: the fast send's only size test
+        assert denials_before(run, "edge", codes[-1]) == \
+            [f"event=deny part=edge chan=w{size} reason=too_long"]
         assert got(run, f"w{size}") == [delivered(size, 1, pattern(size, s))
                                         for s in (101, 102, 103)]
 

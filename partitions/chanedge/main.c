@@ -318,7 +318,7 @@ static void phase_equiv(void)
 
 static void phase_sizes(void)
 {
-	static uint64_t src[16];
+	static uint64_t src[17];
 	const int *chans[] = { &w120, &w72, &w8 };
 	const unsigned sizes[] = { 120, 72, 8 };
 
@@ -328,6 +328,9 @@ static void phase_sizes(void)
 			printf("size %u seed %u -> %ld\n", sizes[k], 100 + s,
 			       send(*chans[k], src, sizes[k], 1).a0);
 		}
+		/* max_size is msg_size here: a word more is too long */
+		printf("size %u plus 8 -> %ld\n", sizes[k],
+		       send(*chans[k], src, sizes[k] + 8, 1).a0);
 	}
 }
 
