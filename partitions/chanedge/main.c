@@ -22,7 +22,8 @@
  *           -> "rate <how> codes=... frames=<frames it took>"
  * /config phases = "regs,equiv" runs only those (default: all).
  * role = "flood": as many messages on "bulk" (no rate limit) as fit one
- * frame -> "flood frame=F sent=N full=K other=0"
+ * frame -> "flood frame=F sent=N full=K other=0"; spin = 1: on a full
+ * queue, try again at once (the reader drains it from another hart)
  */
 #include <stdio.h>
 #include <string.h>
@@ -382,6 +383,7 @@ static void flood(void)
 {
 	static uint64_t m[1];
 	int bulk = sk_chan("bulk");
+	int spin = (int)sk_arg_u64("spin", 0);	/* its reader is on another hart */
 	uint64_t f = sk_wait_next_frame();
 	unsigned long sent = 0, full = 0, other = 0;
 
@@ -394,7 +396,8 @@ static void flood(void)
 			sent++;
 		} else if (r == SK_ERR_FULL) {
 			full++;
-			sk_yield();
+			if (!spin)	/* its reader runs in the next slot */
+				sk_yield();
 		} else if (other++ < 4) {
 			printf("flood error %ld after %lu\n", r, sent);
 		}

@@ -15,7 +15,8 @@
  * address (the kernel's full path); quiet = 1: no line per message, but
  * per channel and frame "sink <chan> frame=F got=N bad=B", where bad
  * counts messages whose first word is not the sequence number expected;
- * restart_first = 1: restart itself once before anything else, so the
+ * poll = 1: never yield (alone on its hart, it drains while the writer
+ * writes); restart_first = 1: restart itself once before anything else, so the
  * channels it writes are in epoch 1.
  */
 #include <stdio.h>
@@ -116,6 +117,7 @@ static void fill(struct chan *c)
 int main(void)
 {
 	int quiet = (int)sk_arg_u64("quiet", 0);
+	int poll = (int)sk_arg_u64("poll", 0);
 	uint64_t frame = sk_frame();
 
 	if (sk_arg_u64("restart_first", 0) && sk_info(SK_INFO_RESTARTS) == 0)
@@ -137,6 +139,7 @@ int main(void)
 					       (unsigned long)chans[i].bad);
 			frame = sk_frame();
 		}
-		sk_yield();
+		if (!poll)
+			sk_yield();
 	}
 }
