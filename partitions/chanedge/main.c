@@ -22,8 +22,11 @@
  *           -> "rate <how> codes=... frames=<frames it took>"
  * /config phases = "regs,equiv" runs only those (default: all).
  * role = "flood": as many messages on "bulk" (no rate limit) as fit one
- * frame -> "flood frame=F sent=N full=K other=0"; spin = 1: on a full
- * queue, try again at once (the reader drains it from another hart)
+ * frame -> "flood frame=F sent=N full=K other=0" (first, given a channel
+ * "rated", its limit over two slots of one frame -> "rate slots ...");
+ * spin = 1: send count
+ * messages, trying again at once on a full queue (the reader drains it
+ * from another hart), whatever frame it is
  */
 #include <stdio.h>
 #include <string.h>
@@ -379,15 +382,43 @@ static void phase_rate(void)
 
 /* ---- flood -------------------------------------------------------------- */
 
+/*
+ * max_per_frame = 5 over two of the writer's slots in one frame: 3 in
+ * the first, then 2 pass and 1 is refused in the second (the count is
+ * the frame's, not the slot's).
+ */
+static void rate_slots(int ch)
+{
+	static uint64_t m[1];
+	uint64_t f = sk_wait_next_frame();
+	long r[6];
+
+	for (int i = 0; i < 6; i++) {
+		if (i == 3)
+			sk_yield();	/* the sink's slot, then our second */
+		r[i] = send(ch, m, 8, 1).a0;
+		m[0] += !r[i];	/* the sink checks the sequence */
+	}
+	printf("rate slots codes=%ld,%ld,%ld,%ld,%ld,%ld frames=%lu\n", r[0],
+	       r[1], r[2], r[3], r[4], r[5], (unsigned long)(sk_frame() - f));
+}
+
 static void flood(void)
 {
 	static uint64_t m[1];
 	int bulk = sk_chan("bulk");
 	int spin = (int)sk_arg_u64("spin", 0);	/* its reader is on another hart */
-	uint64_t f = sk_wait_next_frame();
+	uint64_t count = sk_arg_u64("count", 1000);
+	int rated_ch = sk_chan_find("rated");
+	uint64_t f;
+
+	if (rated_ch >= 0)
+		rate_slots(rated_ch);
+	f = sk_wait_next_frame();
 	unsigned long sent = 0, full = 0, other = 0;
 
-	while (sk_frame() == f) {
+	/* spin: a fixed count, however many frames the host's load makes it */
+	while (spin ? sent < count : sk_frame() == f) {
 		long r;
 
 		m[0] = sent;
