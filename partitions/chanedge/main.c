@@ -15,18 +15,19 @@
  *           where it can), fm (from an odd address: always the full
  *           path) and fp (a traced protocol: never the fast send)
  *           -> "eq <chan> <i> -> <code>"
- *   sizes   messages of exactly msg_size = 120, 72 and 8 bytes
+ *   sizes   messages of exactly msg_size = 120, 72 and 8 bytes, then
+ *           one a word longer -> "size <n> seed <s> -> <code>"
  *   proto   an untraced protocol (fast sends) on a queue of depth 2
  *           until it is full -> "proto codes=..."
  *   rate    max_per_frame = 5 on "rated", fast, full and mixed
  *           -> "rate <how> codes=... frames=<frames it took>"
  * /config phases = "regs,equiv" runs only those (default: all).
  * role = "flood": as many messages on "bulk" (no rate limit) as fit one
- * frame -> "flood frame=F sent=N full=K other=0" (first, given a channel
- * "rated", its limit over two slots of one frame -> "rate slots ...");
- * spin = 1: send count
- * messages, trying again at once on a full queue (the reader drains it
- * from another hart), whatever frame it is
+ * frame -> "flood frame=F sent=N full=K other=0"; before that, given a
+ * channel "rated", its limit over two slots of one frame -> "rate slots
+ * codes=...".  spin = 1: send count messages instead, trying again at
+ * once on a full queue (the reader drains it from another hart),
+ * whatever frame it is.
  */
 #include <stdio.h>
 #include <string.h>
