@@ -329,7 +329,11 @@ def test_no_rate_limit_lets_thousands_through_one_frame():
     assert not run.timed_out, run.raw
     # First: max_per_frame = 5 on "rated" spans the writer's slots of a frame.
     assert run.output["edge"][0] == "rate slots codes=0,0,0,0,0,-108 frames=0"
-    assert [d["chan"] for d in run.of("deny")] == ["rated"]
+    # A full queue's refusals use none of the frame's rate: 2 queued, 2
+    # full (-100, not audited), drained, 1 more queued, then the limit.
+    assert run.output["edge"][1] == "rate full codes=0,0,-100,-100,0,-108 frames=0"
+    assert [(d["chan"], d["reason"]) for d in run.of("deny")] == \
+        [("rated", "rate"), ("ratefull", "rate")]
     assert "sink rated frame=1 got=5 bad=0" in run.output["sink"]
     m = re.match(r"flood frame=(\d+) sent=(\d+) full=(\d+) other=(\d+)$",
                  run.output["edge"][-1])

@@ -25,7 +25,8 @@
  * role = "flood": as many messages on "bulk" (no rate limit) as fit one
  * frame -> "flood frame=F sent=N full=K other=0"; before that, given a
  * channel "rated", its limit over two slots of one frame -> "rate slots
- * codes=...".  spin = 1: send count messages instead, trying again at
+ * codes=...", and given "ratefull", full refusals against the limit ->
+ * "rate full codes=...".  spin = 1: send count messages instead, trying again at
  * once on a full queue (the reader drains it from another hart),
  * whatever frame it is.
  */
@@ -404,6 +405,27 @@ static void rate_slots(int ch)
 	       r[1], r[2], r[3], r[4], r[5], (unsigned long)(sk_frame() - f));
 }
 
+/*
+ * max_per_frame = 3 on a queue of depth 2: two pass, two find it full,
+ * the sink drains it, one more passes and the next is refused.  Only a
+ * queued message counts against the rate, so the full ones use none.
+ */
+static void rate_full(int ch)
+{
+	static uint64_t m[1];
+	uint64_t f = sk_wait_next_frame();
+	long r[6];
+
+	for (int i = 0; i < 6; i++) {
+		if (i == 4)
+			sk_yield();	/* the sink's slot, then our second */
+		r[i] = send(ch, m, 8, 1).a0;
+		m[0] += !r[i];
+	}
+	printf("rate full codes=%ld,%ld,%ld,%ld,%ld,%ld frames=%lu\n", r[0],
+	       r[1], r[2], r[3], r[4], r[5], (unsigned long)(sk_frame() - f));
+}
+
 static void flood(void)
 {
 	static uint64_t m[1];
@@ -413,8 +435,11 @@ static void flood(void)
 	int rated_ch = sk_chan_find("rated");
 	uint64_t f;
 
+	int full_ch = sk_chan_find("ratefull");
 	if (rated_ch >= 0)
 		rate_slots(rated_ch);
+	if (full_ch >= 0)
+		rate_full(full_ch);
 	f = sk_wait_next_frame();
 	unsigned long sent = 0, full = 0, other = 0;
 

@@ -169,6 +169,7 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 	       uint64_t type)
 {
 	const struct sk_chan_desc *c;
+	struct monitor_rate rate;
 	const void *src;
 	long err = 0;
 	int why;
@@ -186,20 +187,25 @@ long chan_send(struct part *p, uint64_t id, uint64_t buf, uint64_t len,
 	if (!src)
 		return monitor_deny(p, c - sk_system.chans, SK_AUDIT_BAD_ADDRESS,
 				    SK_FID_CHAN_SEND, SBI_ERR_INVALID_ADDRESS);
-	why = monitor_check(p, c, len, type);
+	why = monitor_verdict(p, c, len, type, &rate);
 	if (why)
 		return monitor_deny(p, c - sk_system.chans, why,
 				    SK_FID_CHAN_SEND, monitor_err(why));
-	if (c->kind == SK_CHAN_SAMPLING)
+	if (c->kind == SK_CHAN_SAMPLING) {
+		monitor_count(c, &rate);
 		return chan_put(c, src, (uint32_t)len, (uint32_t)type);
+	}
 	/*
 	 * A queue.  The stateful policy comes last and checks the room itself
 	 * before it moves, so a state moves only for a message that will be
 	 * queued; either way the message is written without a second check.
+	 * Only a message that is queued counts against the rate: a full
+	 * queue or a protocol's refusal uses up none of the frame's share.
 	 */
 	err = c->proto ? proto_send(p, c, type) : queue_room(c);
 	if (err)
 		return err;
+	monitor_count(c, &rate);
 	queue_write(c, src, (uint32_t)len, (uint32_t)type);
 	wake_reader(c);
 	return SBI_SUCCESS;

@@ -11,9 +11,9 @@
 
 /*
  * The policy's verdict on one more message of len bytes tagged type from
- * p on c: 0, or the reason it is refused.  It changes nothing, so a fast
- * path may ask first and count (monitor_count) only once it is sure to
- * queue the message; r carries the frame's count between the two.
+ * p on c: 0, or the reason it is refused.  It changes nothing, so a send
+ * asks first and counts (monitor_count) only once the message is sure to
+ * be queued; r carries the frame's count between the two.
  */
 int monitor_verdict(struct part *p, const struct sk_chan_desc *c,
 		    uint64_t len, uint64_t type, struct monitor_rate *r)
@@ -39,17 +39,6 @@ void monitor_count(const struct sk_chan_desc *c, const struct monitor_rate *r)
 {
 	c->st->rate_frame = r->frame;
 	c->st->rate_count = r->count + 1;
-}
-
-int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
-		  uint64_t type)
-{
-	struct monitor_rate r;
-	int why = monitor_verdict(p, c, len, type, &r);
-
-	if (!why)
-		monitor_count(c, &r);
-	return why;
 }
 
 /* The error code a policy refusal returns: one per reason. */

@@ -28,7 +28,7 @@ void chan_part_restarted(struct part *p);
 void chan_clear_windows(struct part *p);
 void chan_summary(void);
 
-/* The security monitor (monitor.c). */
+/* The security monitor: its policy (monitor.c) and records (audit.c). */
 struct monitor_rate {		/* a channel's count in the writer's frame */
 	uint64_t frame;
 	uint32_t count;		/* messages so far */
@@ -36,8 +36,6 @@ struct monitor_rate {		/* a channel's count in the writer's frame */
 int monitor_verdict(struct part *p, const struct sk_chan_desc *c,
 		    uint64_t len, uint64_t type, struct monitor_rate *r);
 void monitor_count(const struct sk_chan_desc *c, const struct monitor_rate *r);
-int monitor_check(struct part *p, const struct sk_chan_desc *c, uint64_t len,
-		  uint64_t type);
 long monitor_deny(struct part *p, int chan, int reason, unsigned call,
 		  long err);
 long monitor_err(int reason);
