@@ -385,44 +385,27 @@ static void phase_rate(void)
 /* ---- flood -------------------------------------------------------------- */
 
 /*
- * max_per_frame = 5 over two of the writer's slots in one frame: 3 in
- * the first, then 2 pass and 1 is refused in the second (the count is
- * the frame's, not the slot's).
+ * Six sends in one frame on ch, yielding to the sink (which drains it)
+ * before send number yield_at -> "rate <tag> codes=...".
+ * "rated", max_per_frame = 5, yield_at 3: 3 pass in the first slot, then
+ * 2 pass and 1 is refused in the second (the count is the frame's, not
+ * the slot's).  "ratefull", depth 2, max_per_frame = 3, yield_at 4: two
+ * pass, two find it full, one more passes after the drain and the next
+ * is refused: only a queued message counts against the rate.
  */
-static void rate_slots(int ch)
+static void rate_slots(int ch, int yield_at, const char *tag)
 {
-	static uint64_t m[1];
 	uint64_t f = sk_wait_next_frame();
+	uint64_t seq = 0;	/* the sink checks the sequence */
 	long r[6];
 
 	for (int i = 0; i < 6; i++) {
-		if (i == 3)
+		if (i == yield_at)
 			sk_yield();	/* the sink's slot, then our second */
-		r[i] = send(ch, m, 8, 1).a0;
-		m[0] += !r[i];	/* the sink checks the sequence */
+		r[i] = send(ch, &seq, 8, 1).a0;
+		seq += !r[i];
 	}
-	printf("rate slots codes=%ld,%ld,%ld,%ld,%ld,%ld frames=%lu\n", r[0],
-	       r[1], r[2], r[3], r[4], r[5], (unsigned long)(sk_frame() - f));
-}
-
-/*
- * max_per_frame = 3 on a queue of depth 2: two pass, two find it full,
- * the sink drains it, one more passes and the next is refused.  Only a
- * queued message counts against the rate, so the full ones use none.
- */
-static void rate_full(int ch)
-{
-	static uint64_t m[1];
-	uint64_t f = sk_wait_next_frame();
-	long r[6];
-
-	for (int i = 0; i < 6; i++) {
-		if (i == 4)
-			sk_yield();	/* the sink's slot, then our second */
-		r[i] = send(ch, m, 8, 1).a0;
-		m[0] += !r[i];
-	}
-	printf("rate full codes=%ld,%ld,%ld,%ld,%ld,%ld frames=%lu\n", r[0],
+	printf("rate %s codes=%ld,%ld,%ld,%ld,%ld,%ld frames=%lu\n", tag, r[0],
 	       r[1], r[2], r[3], r[4], r[5], (unsigned long)(sk_frame() - f));
 }
 
@@ -437,9 +420,9 @@ static void flood(void)
 
 	int full_ch = sk_chan_find("ratefull");
 	if (rated_ch >= 0)
-		rate_slots(rated_ch);
+		rate_slots(rated_ch, 3, "slots");
 	if (full_ch >= 0)
-		rate_full(full_ch);
+		rate_slots(full_ch, 4, "full");
 	f = sk_wait_next_frame();
 	unsigned long sent = 0, full = 0, other = 0;
 
