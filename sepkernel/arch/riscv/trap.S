@@ -10,8 +10,9 @@
  *
  * Any other hypercall saves the caller-saved registers (the ones C may
  * clobber) and calls vsbi_handle(vcpu, a1, ..., a7) on the hart's kernel
- * stack, its sepc already stepped past the ecall; any other trap (an interrupt, a
- * fault) does the same and calls sk_trap(vcpu, scause).  Because C
+ * stack, its sepc already stepped past the ecall (a call it answers comes
+ * back with no vcpu and leaves through .Lanswered); any other trap (an
+ * interrupt, a fault) does the same and calls sk_trap(vcpu, scause).  Because C
  * preserves s0-s11, gp and tp, they still hold the guest's values when
  * the call returns, so a hypercall that resumes the same vcpu never
  * touches them.  Only a world switch stores them into the old vcpu and
